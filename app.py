@@ -1,0 +1,93 @@
+"""Prodsight API: `create_app()` builds the Flask app; `python app.py` serves it."""
+import logging
+import sys
+
+from flask import Flask, request
+from flask_cors import CORS
+from werkzeug.exceptions import RequestEntityTooLarge
+
+import cli
+import routes
+from services import auth as auth_service
+from services import demo
+from utils import auth, errors, settings, store
+from utils.requests import JSON_LIMIT
+
+log = logging.getLogger("prodsight")
+
+
+def create_app(config=None):
+    """Defaults from the environment and `.env`, then ``config`` overrides (tests use that)."""
+    app = Flask(__name__)
+    app.config.update(settings.from_environment())
+    app.config.update(AUTO_SEED=True, JSON_SORT_KEYS=False, JWT_TOKEN_LOCATION=["headers"])
+    app.config.update(config or {})
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+    app.json.sort_keys = False
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    data_store = store.init_app(app)
+    settings.settle_secrets(app.config, data_store)
+    with app.app_context():
+        auth.init_app(app)
+        auth_service.init_app(app)
+        register_documents(data_store)
+    _report_store_problems(data_store)
+
+    CORS(
+        app,
+        resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}},
+        allow_headers=["Authorization", "Content-Type", "If-Match"],
+        expose_headers=["ETag", "X-Total-Count"],
+    )
+    errors.register_error_handlers(app)
+    routes.register_blueprints(app)
+    cli.init_app(app)
+    _limit_json_bodies(app)
+    _seed_on_first_request(app)
+    return app
+
+
+def register_documents(data_store):
+    """Every domain collection the store knows, so check-data and seeding see all of them."""
+    for name in demo.DOMAIN_FILES:
+        if name not in data_store.names:
+            data_store.register(name)
+
+
+def _report_store_problems(data_store):
+    for entry in data_store.remove_temp_files():
+        log.warning("Removed %s, left by an interrupted write", entry)
+    for filename, problem in data_store.broken_files().items():
+        log.error("%s: requests that need it will fail until a person fixes it", problem)
+
+
+def _limit_json_bodies(app):
+    @app.before_request
+    def refuse_large_json():
+        if request.mimetype != "multipart/form-data" and (request.content_length or 0) > JSON_LIMIT:
+            raise RequestEntityTooLarge()
+
+
+def _seed_on_first_request(app):
+    """Serving an empty data directory creates the demo production before the first response.
+    CLI commands serve no request, so they never seed implicitly."""
+    if not app.config["AUTO_SEED"] or app.config["PRODSIGHT_ENV"] == "production":
+        return
+    state = {"checked": False}
+
+    @app.before_request
+    def seed_once():
+        if state["checked"]:
+            return
+        if demo.seed_if_empty() and app.config["DEMO_PASSWORD"] == "prodsight-demo":
+            log.warning("Demo users use the default password 'prodsight-demo': change it before sharing")
+        state["checked"] = True
+
+
+if __name__ == "__main__":
+    try:
+        application = create_app()
+    except settings.ConfigError as exc:
+        sys.exit(f"Prodsight cannot start: {exc}")
+    application.run(host=application.config["HOST"], port=application.config["PORT"])

@@ -1,0 +1,9 @@
+"""One blueprint per domain, each registered under /api."""
+from routes import auth, meta, users
+
+BLUEPRINTS = (meta.bp, auth.bp, users.bp)
+
+
+def register_blueprints(app):
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint, url_prefix="/api" + (blueprint.url_prefix or ""))

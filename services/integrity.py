@@ -1,0 +1,49 @@
+"""`check-data`: every data file parses, and every stored record fits its domain's schema."""
+from services import users
+from utils.errors import ValidationError
+from utils.store import StoreCorruptError, get_store
+from utils.validation import SERVER_OWNED, validate
+
+# Collection name -> schema of one stored record. Each domain adds its own here.
+RECORD_SCHEMAS = {
+    "users": users.STORED_SCHEMA,
+}
+
+
+def check_all():
+    """A list of readable problems, each naming the file (and the record); empty when all is sound."""
+    store = get_store()
+    problems = []
+    for name in store.names:
+        try:
+            document = store.read(name)
+        except StoreCorruptError as exc:
+            problems.append(str(exc))
+            continue
+        if name in RECORD_SCHEMAS:
+            problems += _check_collection(store.filename(name), document, RECORD_SCHEMAS[name])
+    return problems
+
+
+def _check_collection(filename, document, schema):
+    items, seq = document.get("items"), document.get("seq")
+    if not isinstance(items, dict) or not isinstance(seq, int):
+        return [f"{filename}: expected {{\"seq\": <int>, \"items\": {{...}}}}"]
+    problems = []
+    for key, record in items.items():
+        where = f"{filename} record {key}"
+        if not isinstance(record, dict) or record.get("id") != key:
+            problems.append(f"{where}: id does not match its key")
+            continue
+        if not key.isdigit() or int(key) > seq:
+            problems.append(f"{where}: id is not below the collection's seq ({seq})")
+        try:
+            validate(record, schema, ignored=SERVER_OWNED | _derived(schema))
+        except ValidationError as exc:
+            details = "; ".join(f"{field} {problem}" for field, problem in exc.errors.items())
+            problems.append(f"{where}: {details}")
+    return problems
+
+
+def _derived(schema):
+    return frozenset({"permissions", "assignee"}) - set(schema)

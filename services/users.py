@@ -1,0 +1,179 @@
+"""Users: the team directory, with the Producer / Production Manager / self-service rules of SPEC §4."""
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from utils import clock
+from utils.errors import Conflict, Forbidden, NotFound, ValidationError
+from utils.permissions import CREW_ROLES, ROLES, can, permissions_of
+from utils.store import get_store, insert_record
+from utils.validation import SERVER_OWNED, Email, Enum, String, Url, validate
+
+USERS = "users"
+ASSIGNED_COLLECTIONS = ("tasks", "vfx")  # collections whose records carry an assigneeId
+SELF_EDITABLE = {"name", "email", "avatar", "password", "current_password"}
+
+USERNAME_HINT = "must be 3-50 letters, digits, '.', '_' or '-'"
+SCHEMA = {
+    "username": String(min_len=3, max_len=50, pattern=r"[A-Za-z0-9._-]+", required=True, hint=USERNAME_HINT),
+    "name": String(min_len=1, max_len=100, required=True),
+    "email": Email(required=True),
+    "role": Enum(ROLES, required=True),
+    "avatar": Url(default=""),
+    "password": String(min_len=8, max_len=1024, strip=False, required=True),
+    "current_password": String(max_len=1024, strip=False),
+}
+IGNORED = SERVER_OWNED | {"permissions", "passwordHash"}
+# SPEC §5 names the demo Production Manager `pm`, two characters: the demo seed (and so a stored
+# record) may hold that one short name, while every username a client or the CLI sends needs 3-50.
+DEMO_SCHEMA = {**SCHEMA, "username": String(min_len=2, max_len=50, pattern=r"[A-Za-z0-9._-]+", required=True)}
+STORED_SCHEMA = {
+    **{name: field for name, field in DEMO_SCHEMA.items() if name not in ("password", "current_password")},
+    "passwordHash": String(min_len=1, max_len=1024, required=True),
+}
+
+
+def public(user):
+    """A user as clients see it: never the hash, always the derived permissions."""
+    shown = {key: value for key, value in user.items() if key != "passwordHash"}
+    shown["permissions"] = permissions_of(user)
+    return shown
+
+
+def list_users():
+    return [public(user) for user in get_store().read(USERS)["items"].values()]
+
+
+def get_user(user_id):
+    return public(_find(get_store().read(USERS), user_id))
+
+
+def exists(user_id):
+    return user_id in get_store().read(USERS)["items"]
+
+
+def name_of(user_id):
+    """The display name of a user id, for records that derive ``assignee`` from ``assigneeId``."""
+    user = get_store().read(USERS)["items"].get(user_id)
+    return user["name"] if user else None
+
+
+def find_by_login(login):
+    """The stored user whose username or email matches ``login`` (case-insensitive), or None."""
+    wanted = login.strip().lower()
+    for user in get_store().read(USERS)["items"].values():
+        if user["username"].lower() == wanted or user["email"] == wanted:
+            return user
+    return None
+
+
+def create_user(body, actor=None, schema=SCHEMA):
+    """Create a user; ``actor`` None is the command line or the seed, which may create any role."""
+    fields = validate(body, schema, ignored=IGNORED)
+    fields.pop("current_password", None)
+    if actor is not None and not can(actor, "users:manage"):
+        if not can(actor, "users:manage_crew"):
+            raise Forbidden("Your role does not allow creating users")
+        if fields["role"] not in CREW_ROLES:
+            raise Forbidden("A Production Manager may only create Crew or VFX users")
+    password_hash = generate_password_hash(fields.pop("password"))  # slow: outside the lock
+    now = clock.timestamp()
+    with get_store().transaction(USERS) as users:
+        _check_unique(users, fields)
+        record = insert_record(users, {**fields, "passwordHash": password_hash, "createdAt": now, "updatedAt": now})
+    return public(record)
+
+
+def update_user(user_id, body, actor):
+    changes = validate(body, SCHEMA, partial=True, ignored=IGNORED)
+    if "password" in changes:
+        changes["passwordHash"] = generate_password_hash(changes["password"])  # slow: outside the lock
+    with get_store().transaction(USERS) as users:
+        user = _find(users, user_id)
+        _check_may_update(actor, user, changes)
+        _check_unique(users, changes, except_id=user_id)
+        current_password = changes.pop("current_password", None)
+        if changes.pop("password", None) and actor["id"] == user_id:
+            _check_current_password(user, current_password)
+        user.update(changes, updatedAt=clock.timestamp())
+    return public(user)
+
+
+def set_password(username, password):
+    """Command-line password reset; no current password needed."""
+    validate({"password": password}, {"password": SCHEMA["password"]})
+    user = find_by_login(username)
+    if user is None:
+        raise NotFound(f"No user named {username!r}")
+    with get_store().transaction(USERS) as users:
+        stored = _find(users, user["id"])
+        stored["passwordHash"] = generate_password_hash(password)
+        stored["updatedAt"] = clock.timestamp()
+
+
+def delete_user(user_id, actor):
+    if not (can(actor, "users:manage") or can(actor, "users:manage_crew")):
+        raise Forbidden("Your role does not allow deleting users")
+    with get_store().transaction(USERS) as users:
+        user = _find(users, user_id)
+        if user_id == actor["id"]:
+            raise Conflict("You cannot delete yourself")
+        if not can(actor, "users:manage") and user["role"] not in CREW_ROLES:
+            raise Forbidden("A Production Manager may only delete Crew or VFX users")
+        producers = [u for u in users["items"].values() if u["role"] == "Producer"]
+        if user["role"] == "Producer" and len(producers) == 1:
+            raise Conflict("The last Producer cannot be deleted")
+        del users["items"][user_id]
+    release_assignments(user_id)
+
+
+def release_assignments(user_id):
+    """The one place that clears a deleted user's id from every record assigned to them, so no
+    ``assigneeId`` dangles (``assignee`` names are derived on read, so they follow)."""
+    store = get_store()
+    for name in ASSIGNED_COLLECTIONS:
+        if not any(r.get("assigneeId") == user_id for r in store.read(name)["items"].values()):
+            continue
+        with store.transaction(name) as collection:
+            for record in collection["items"].values():
+                if record.get("assigneeId") == user_id:
+                    record.update(assigneeId=None, updatedAt=clock.timestamp())
+
+
+def _find(users, user_id):
+    user = users["items"].get(user_id)
+    if user is None:
+        raise NotFound(f"User {user_id} not found")
+    return user
+
+
+def _check_may_update(actor, user, changes):
+    if actor["id"] == user["id"]:
+        if changes.get("role", user["role"]) != user["role"]:
+            raise Forbidden("You cannot change your own role")
+        others = set(changes) - SELF_EDITABLE - {"role", "passwordHash"}
+        if others and not can(actor, "users:manage"):
+            raise Forbidden("You may change only your own " + ", ".join(sorted(SELF_EDITABLE - {"current_password"})))
+        return
+    if can(actor, "users:manage"):
+        return
+    if can(actor, "users:manage_crew"):
+        if user["role"] in CREW_ROLES and changes.get("role", user["role"]) in CREW_ROLES:
+            return
+        raise Forbidden("A Production Manager may only edit Crew or VFX users, keeping them Crew or VFX")
+    raise Forbidden("You may only edit your own profile")
+
+
+def _check_current_password(user, current_password):
+    if not current_password:
+        raise ValidationError({"current_password": "is required to change your own password"})
+    if not check_password_hash(user["passwordHash"], current_password):
+        raise ValidationError({"current_password": "is wrong"})
+
+
+def _check_unique(users, fields, except_id=None):
+    for other in users["items"].values():
+        if other["id"] == except_id:
+            continue
+        if "username" in fields and other["username"].lower() == fields["username"].lower():
+            raise Conflict("Username already taken", errors={"username": "already taken"})
+        if "email" in fields and other["email"] == fields["email"]:
+            raise Conflict("Email already in use", errors={"email": "already in use"})

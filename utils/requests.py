@@ -1,0 +1,32 @@
+"""Reading request bodies the same way everywhere: JSON objects only, at most 1 MiB."""
+from flask import request
+from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
+
+from utils.errors import ApiError
+
+JSON_LIMIT = 1024 * 1024
+
+
+def json_body(optional=False):
+    """The request's JSON object. ``optional`` endpoints (logout...) take an empty body of any type."""
+    if optional and not _has_body():
+        return {}
+    if not request.is_json:
+        if not _has_body():
+            raise ApiError("Request body must be a JSON object", errors={"body": "is required"})
+        raise UnsupportedMediaType()
+    request.max_content_length = JSON_LIMIT
+    if (request.content_length or 0) > JSON_LIMIT:
+        raise RequestEntityTooLarge()
+    body = request.get_json(silent=True)
+    if body is None:
+        if not _has_body():
+            raise ApiError("Request body must be a JSON object", errors={"body": "is required"})
+        raise ApiError("Malformed JSON: the body does not parse", errors={"body": "must be valid JSON"})
+    if not isinstance(body, dict):
+        raise ApiError("Request body must be a JSON object", errors={"body": "must be a JSON object"})
+    return body
+
+
+def _has_body():
+    return bool(request.content_length) or request.headers.get("Transfer-Encoding") == "chunked"

@@ -1,0 +1,179 @@
+"""One validation helper for every domain: a schema is a dict of field name -> Field.
+
+``validate(body, schema)`` returns the cleaned values or raises ``ValidationError`` naming every
+bad field at once: missing required fields, wrong types, out-of-range values and unknown fields.
+Fields the server owns are dropped silently (SPEC §2).
+"""
+import datetime
+import math
+import re
+from decimal import Decimal
+
+from utils.errors import ValidationError
+
+MISSING = object()
+SERVER_OWNED = frozenset({"id", "createdAt", "updatedAt", "createdBy", "modifiedBy", "uploadedBy"})
+
+
+class FieldError(ValueError):
+    pass
+
+
+class Field:
+    """A field's type check; ``required`` on create, ``nullable`` accepts null, ``default`` fills it in."""
+
+    def __init__(self, required=False, nullable=False, default=MISSING):
+        self.required = required
+        self.nullable = nullable
+        self.default = default
+
+    def clean(self, value):
+        if value is None:
+            if self.nullable:
+                return None
+            raise FieldError("must not be null")
+        return self.check(value)
+
+    def check(self, value):
+        return value
+
+
+class String(Field):
+    def __init__(self, min_len=0, max_len=10000, pattern=None, hint=None, strip=True, **kw):
+        super().__init__(**kw)
+        self.min_len, self.max_len, self.strip = min_len, max_len, strip
+        self.pattern = re.compile(pattern) if pattern else None
+        self.hint = hint
+
+    def check(self, value):
+        if not isinstance(value, str):
+            raise FieldError("must be a string")
+        if self.strip:
+            value = value.strip()
+        if len(value) < self.min_len:
+            raise FieldError("is required" if self.min_len == 1 else f"must be at least {self.min_len} characters")
+        if len(value) > self.max_len:
+            raise FieldError(f"must be at most {self.max_len} characters")
+        if self.pattern and not self.pattern.fullmatch(value):
+            raise FieldError(self.hint or "has an invalid format")
+        return value
+
+
+class Email(String):
+    def __init__(self, **kw):
+        super().__init__(max_len=254, pattern=r"[^@\s]+@[^@\s]+\.[^@\s]+", hint="must be a valid email address", **kw)
+
+    def check(self, value):
+        return super().check(value).lower()
+
+
+class Url(String):
+    """An http(s) URL, or the empty string."""
+
+    def __init__(self, **kw):
+        super().__init__(max_len=2000, pattern=r"(https?://\S+)?", hint="must be an http(s) URL or empty", **kw)
+
+
+class Enum(Field):
+    def __init__(self, choices, **kw):
+        super().__init__(**kw)
+        self.choices = tuple(choices)
+
+    def check(self, value):
+        if value not in self.choices or not isinstance(value, str):
+            raise FieldError("must be one of: " + ", ".join(self.choices))
+        return value
+
+
+class Number(Field):
+    """A JSON number (booleans and strings refused) within bounds, optionally an integer or cents."""
+
+    def __init__(self, minimum=None, maximum=None, integer=False, decimals=None, exclusive_min=False, **kw):
+        super().__init__(**kw)
+        self.minimum, self.maximum = minimum, maximum
+        self.integer, self.decimals, self.exclusive_min = integer, decimals, exclusive_min
+
+    def check(self, value):
+        kind = "an integer" if self.integer else "a number"
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise FieldError(f"must be {kind}")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise FieldError(f"must be {kind}")
+        if self.integer and not float(value).is_integer():
+            raise FieldError("must be an integer")
+        if self.minimum is not None:
+            if self.exclusive_min and value <= self.minimum:
+                raise FieldError(f"must be greater than {self.minimum}")
+            if value < self.minimum:
+                raise FieldError(f"must be at least {self.minimum}")
+        if self.maximum is not None and value > self.maximum:
+            raise FieldError(f"must be at most {self.maximum}")
+        if self.decimals is not None and Decimal(str(value)).as_tuple().exponent < -self.decimals:
+            raise FieldError(f"must have at most {self.decimals} decimal places")
+        return int(value) if self.integer else value
+
+
+class Boolean(Field):
+    def check(self, value):
+        if not isinstance(value, bool):
+            raise FieldError("must be true or false")
+        return value
+
+
+class Date(Field):
+    def check(self, value):
+        return parse_date(value)
+
+
+class StringList(Field):
+    def __init__(self, max_items=500, max_len=200, **kw):
+        super().__init__(**kw)
+        self.max_items, self.item = max_items, String(min_len=1, max_len=max_len)
+
+    def check(self, value):
+        if not isinstance(value, list) or len(value) > self.max_items:
+            raise FieldError(f"must be a list of at most {self.max_items} strings")
+        try:
+            return [self.item.check(item) for item in value]
+        except FieldError as exc:
+            raise FieldError(f"every item {exc}") from None
+
+
+def parse_date(value):
+    """Check a ``YYYY-MM-DD`` string naming a real calendar day; return it unchanged."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise FieldError("must be a date YYYY-MM-DD")
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        raise FieldError("must be a real calendar date YYYY-MM-DD") from None
+    return value
+
+
+def validate(body, schema, partial=False, ignored=SERVER_OWNED):
+    """Clean ``body`` against ``schema``; with ``partial`` (an update) only the sent fields count."""
+    if not isinstance(body, dict):
+        raise ValidationError({"body": "must be a JSON object"})
+    errors, cleaned = {}, {}
+    for name, value in body.items():
+        if name in ignored and name not in schema:
+            continue
+        field = schema.get(name)
+        if field is None:
+            errors[name] = "unknown field"
+            continue
+        try:
+            cleaned[name] = field.clean(value)
+        except FieldError as exc:
+            errors[name] = str(exc)
+    if not partial:
+        for name, field in schema.items():
+            if name in body:
+                continue
+            if field.required:
+                errors[name] = "is required"
+            elif field.default is not MISSING:
+                cleaned[name] = field.default() if callable(field.default) else field.default
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
