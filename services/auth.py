@@ -1,7 +1,6 @@
 """Login with cross-process throttling, refresh-token rotation and logout (SPEC §3 Auth)."""
 from flask import current_app
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from services import users as users_service
 from utils import clock
@@ -22,9 +21,6 @@ LOGIN_SCHEMA = {
 }
 LOGOUT_SCHEMA = {"refresh_token": String(min_len=1, max_len=8192)}
 
-# Checked when the user is unknown, so both failures cost the same time.
-_DUMMY_HASH = generate_password_hash("prodsight: no such user")
-
 
 def init_app(_app):
     get_store().register(ATTEMPTS, dict)
@@ -38,8 +34,7 @@ def login(body):
     key = login_name.strip().lower()
     _refuse_if_throttled(key)
     user = users_service.find_by_login(key)
-    password_ok = check_password_hash(user["passwordHash"] if user else _DUMMY_HASH, fields["password"])
-    if not (user and password_ok):
+    if not users_service.verify_password(user, fields["password"]):
         _record_failure(key)
         raise Unauthorized(BAD_CREDENTIALS)
     _clear_failures(key)

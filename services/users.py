@@ -1,4 +1,5 @@
 """Users: the team directory, with the Producer / Production Manager / self-service rules of SPEC §4."""
+from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from utils import clock
@@ -74,7 +75,7 @@ def create_user(body, actor=None, schema=SCHEMA):
             raise Forbidden("Your role does not allow creating users")
         if fields["role"] not in CREW_ROLES:
             raise Forbidden("A Production Manager may only create Crew or VFX users")
-    password_hash = generate_password_hash(fields.pop("password"))  # slow: outside the lock
+    password_hash = hash_password(fields.pop("password"))  # slow: outside the lock
     now = clock.timestamp()
     with get_store().transaction(USERS) as users:
         _check_unique(users, fields)
@@ -85,7 +86,7 @@ def create_user(body, actor=None, schema=SCHEMA):
 def update_user(user_id, body, actor):
     changes = validate(body, SCHEMA, partial=True, ignored=IGNORED)
     if "password" in changes:
-        changes["passwordHash"] = generate_password_hash(changes["password"])  # slow: outside the lock
+        changes["passwordHash"] = hash_password(changes["password"])  # slow: outside the lock
     with get_store().transaction(USERS) as users:
         user = _find(users, user_id)
         _check_may_update(actor, user, changes)
@@ -105,7 +106,7 @@ def set_password(username, password):
         raise NotFound(f"No user named {username!r}")
     with get_store().transaction(USERS) as users:
         stored = _find(users, user["id"])
-        stored["passwordHash"] = generate_password_hash(password)
+        stored["passwordHash"] = hash_password(password)
         stored["updatedAt"] = clock.timestamp()
 
 
@@ -138,6 +139,30 @@ def release_assignments(user_id):
                     record.update(assigneeId=None, updatedAt=clock.timestamp())
 
 
+def hash_password(password):
+    # PASSWORD_HASH_METHOD exists so the test suite can use a cheap hash; production keeps scrypt.
+    return generate_password_hash(password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
+
+
+def verify_password(user, password):
+    """True when ``password`` is the user's. An unknown user (None) costs a hash check too, so an
+    unknown name and a wrong password take the same time."""
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        return False
+    return check_password_hash(user["passwordHash"], password)
+
+
+def _dummy_hash():
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash("prodsight: no such user", method=method)
+    return _DUMMY_HASHES[method]
+
+
+_DUMMY_HASHES = {}
+
+
 def _find(users, user_id):
     user = users["items"].get(user_id)
     if user is None:
@@ -165,7 +190,7 @@ def _check_may_update(actor, user, changes):
 def _check_current_password(user, current_password):
     if not current_password:
         raise ValidationError({"current_password": "is required to change your own password"})
-    if not check_password_hash(user["passwordHash"], current_password):
+    if not verify_password(user, current_password):
         raise ValidationError({"current_password": "is wrong"})
 
 

@@ -1,0 +1,84 @@
+"""Fixtures: an app on its own temp data directory, a client, a CLI runner, and role logins.
+
+The app is built with AUTO_SEED off so each test starts from a known state; the ``users`` fixture
+creates one user per role (same usernames and password as the demo) through the service.
+"""
+import pytest
+
+from app import create_app
+from services import users as users_service
+
+PASSWORD = "correct-horse-battery"
+ROLE_USERS = {
+    "producer": "Producer",
+    "director": "Director",
+    "pm": "Production Manager",
+    "crew": "Crew",
+    "vfx": "VFX",
+    "distribution": "Distribution Manager",
+}
+SECRET = "test-secret-key-that-is-long-enough-0123456789"
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app({
+        "TESTING": True,
+        "DATA_DIR": str(tmp_path / "data"),
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "SECRET_KEY": SECRET,
+        "JWT_SECRET_KEY": SECRET,
+        "AUTO_SEED": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast for tests; production uses scrypt
+    })
+    yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def users(app):
+    """One user per role; returns {username: stored public user}."""
+    created = {}
+    with app.app_context():
+        for username, role in ROLE_USERS.items():
+            created[username] = users_service.create_user(
+                {"username": username, "name": username.title(), "email": f"{username}@example.com",
+                 "role": role, "password": PASSWORD},
+                schema=users_service.DEMO_SCHEMA,
+            )
+    return created
+
+
+class Auth:
+    """Log in as a role and get ready-made headers: ``auth.headers("crew")``."""
+
+    def __init__(self, client):
+        self.client = client
+        self._tokens = {}
+
+    def login(self, username, password=PASSWORD):
+        response = self.client.post("/api/auth/login", json={"username": username, "password": password})
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()["data"]
+
+    def tokens(self, username):
+        if username not in self._tokens:
+            self._tokens[username] = self.login(username)
+        return self._tokens[username]
+
+    def headers(self, username):
+        return {"Authorization": f"Bearer {self.tokens(username)['access_token']}"}
+
+
+@pytest.fixture
+def auth(client, users):
+    return Auth(client)
