@@ -3,11 +3,14 @@
 Seeded when the app is first served on an empty data directory (once, even with several
 workers), or explicitly by `flask --app app seed-demo`.
 """
+import datetime
 import logging
 
 from flask import current_app
 
+from services import tasks, vfx
 from services import users as users_service
+from utils import clock
 from utils.store import get_store
 
 log = logging.getLogger("prodsight")
@@ -50,11 +53,60 @@ def seed_if_empty():
         return True
 
 
+# (title, status, priority, category, assignee username, due in days from today, hours)
+DEMO_TASKS = (
+    ("Lock the shooting schedule", "done", "high", "Pre-production", "pm", -20, 16),
+    ("Scout the harbour location", "done", "medium", "Locations", "director", -12, 10),
+    ("Cast the supporting roles", "in_progress", "high", "Casting", "director", -3, 40),
+    ("Book the camera package", "in_progress", "high", "Camera", "crew", -1, 6),
+    ("Prepare the call sheets for week 1", "todo", "high", "Production", "pm", 2, 8),
+    ("Rig the night exterior lighting", "todo", "medium", "Lighting", "crew", 4, 12),
+    ("Build the storm tank miniature", "in_progress", "medium", "Art", "crew", 9, 30),
+    ("Previs the rooftop chase", "todo", "high", "VFX", "vfx", 6, 24),
+    ("Negotiate festival premiere slot", "todo", "medium", "Distribution", "distribution", 30, 5),
+    ("Clear the archive footage rights", "in_progress", "low", "Legal", "distribution", -5, 4),
+    ("Approve the wardrobe fittings", "todo", "low", "Wardrobe", None, 12, 3),
+    ("Update the cost report", "done", "medium", "Accounting", "pm", -7, 2),
+)
+
+# (shotName, status, complexity, priority, assignee username, description, [version statuses])
+DEMO_SHOTS = (
+    ("SH010_harbour_extension", "done", "high", "high", "vfx", "Set extension of the harbour at dusk",
+     ["rejected", "review", "approved"]),
+    ("SH020_storm_sky", "in_review", "medium", "high", "vfx", "Replace the overcast sky with a storm",
+     ["rejected", "review"]),
+    ("SH030_rooftop_wire_removal", "in_progress", "low", "medium", "vfx", "Remove safety wires", ["review"]),
+    ("SH040_crowd_multiplication", "todo", "high", "medium", None, "Tile the festival crowd plates", []),
+    ("SH050_muzzle_flashes", "todo", "low", "low", "vfx", "Add muzzle flashes and smoke", []),
+)
+
+
 def _seed():
     password = current_app.config["DEMO_PASSWORD"]
+    people = {}
     for username, name, role in DEMO_USERS:
-        users_service.create_user({
+        people[username] = users_service.create_user({
             "username": username, "name": name, "role": role,
             "email": f"{username}@prodsight.example", "password": password,
         }, schema=users_service.DEMO_SCHEMA)
+    producer = people["producer"]
+    today = datetime.date.fromisoformat(clock.today())
+    for title, status, priority, category, who, due_in, hours in DEMO_TASKS:
+        tasks.create_task({
+            "title": title, "status": status, "priority": priority, "category": category,
+            "assigneeId": people[who]["id"] if who else None,
+            "dueDate": (today + datetime.timedelta(days=due_in)).isoformat(), "estimatedHours": hours,
+        }, producer)
+    for offset, (name, status, complexity, priority, who, description, versions) in enumerate(DEMO_SHOTS):
+        shot = vfx.create_shot({
+            "shotName": name, "status": status, "complexity": complexity, "priority": priority,
+            "assigneeId": people[who]["id"] if who else None, "description": description,
+            "dueDate": (today + datetime.timedelta(days=7 * (offset + 1))).isoformat(),
+            "estimatedHours": 8 * (offset + 2),
+        }, producer)
+        for number, version_status in enumerate(versions, start=1):
+            vfx.add_version(shot["id"], {
+                "status": version_status, "notes": f"Round {number} for {name}",
+                "fileSize": 250_000_000 * number,
+            }, people["vfx"])
     log.info("Seeded the demo production: log in as producer, director, pm, crew, vfx or distribution")

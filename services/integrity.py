@@ -1,5 +1,5 @@
 """`check-data`: every data file parses, and every stored record fits its domain's schema."""
-from services import users
+from services import tasks, users, vfx
 from utils.errors import ValidationError
 from utils.store import StoreCorruptError, get_store
 from utils.validation import SERVER_OWNED, validate
@@ -7,6 +7,8 @@ from utils.validation import SERVER_OWNED, validate
 # Collection name -> schema of one stored record. Each domain adds its own here.
 RECORD_SCHEMAS = {
     "users": users.STORED_SCHEMA,
+    "tasks": tasks.STORED_SCHEMA,
+    "vfx": vfx.STORED_SCHEMA,
 }
 
 

@@ -1,4 +1,7 @@
 """The response envelope every /api answer uses: {success, data, message} or {success, message, errors}."""
+import hashlib
+import json
+
 from flask import jsonify
 
 
@@ -25,3 +28,19 @@ def ok(data=None, message=None, status=200, headers=None, meta=None):
 
 def created(data, message):
     return ok(data, message, status=201)
+
+
+def ok_resource(data, message=None, status=200):
+    """A single resource, with its ETag so a client can update it with If-Match."""
+    return ok(data, message, status=status, headers={"ETag": etag_of(data)})
+
+
+def ok_list(page):
+    """A list: ``data`` stays a JSON array; paging adds ``meta``; always ``X-Total-Count``."""
+    return ok(page.items, meta=page.meta, headers={"X-Total-Count": str(page.total)})
+
+
+def etag_of(resource):
+    """A strong validator: the hash of the resource as clients see it."""
+    canonical = json.dumps(resource, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return '"' + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32] + '"'

@@ -176,4 +176,4 @@ def validate(body, schema, partial=False, ignored=SERVER_OWNED):
                 cleaned[name] = field.default() if callable(field.default) else field.default
     if errors:
         raise ValidationError(errors)
-    return cleaned
+    return {name: cleaned[name] for name in schema if name in cleaned}  # stored in schema order

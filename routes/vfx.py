@@ -1,0 +1,51 @@
+from flask import Blueprint, g, request
+
+from services import vfx as vfx_service
+from utils.auth import requires
+from utils.requests import json_body
+from utils.responses import ok_list, ok_resource
+
+bp = Blueprint("vfx", __name__, url_prefix="/vfx")
+
+
+@bp.get("")
+@requires("vfx:read")
+def list_shots():
+    return ok_list(vfx_service.list_shots(request.args))
+
+
+@bp.get("/assignee/<user_id>")
+@requires("vfx:read")
+def shots_of(user_id):
+    return ok_list(vfx_service.shots_of(user_id, request.args))
+
+
+@bp.get("/<shot_id>")
+@requires("vfx:read")
+def get_shot(shot_id):
+    return ok_resource(vfx_service.get_shot(shot_id))
+
+
+@bp.post("")
+@requires("vfx:write")
+def create_shot():
+    return ok_resource(vfx_service.create_shot(json_body(), g.user), "VFX shot created", status=201)
+
+
+@bp.put("/<shot_id>")
+@requires("vfx:write")
+def update_shot(shot_id):
+    shot = vfx_service.update_shot(shot_id, json_body(), request.headers.get("If-Match"))
+    return ok_resource(shot, "VFX shot updated")
+
+
+@bp.delete("/<shot_id>")
+@requires("vfx:write")
+def delete_shot(shot_id):
+    return ok_resource(vfx_service.delete_shot(shot_id, request.headers.get("If-Match")), "VFX shot deleted")
+
+
+@bp.put("/version/<shot_id>")
+@requires("vfx:write")
+def add_version(shot_id):
+    return ok_resource(vfx_service.add_version(shot_id, json_body(), g.user), "Version added", status=201)

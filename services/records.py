@@ -1,0 +1,73 @@
+"""CRUD over one record collection, shared by the domains that keep records (tasks, VFX shots...).
+
+Every write runs inside the store's lock: the `If-Match` check, the domain's own checks (ownership,
+uniqueness, references) and the change all see the same, current record, so a partial update
+never overwrites a field another client changed meanwhile.
+"""
+from services import users
+from utils import clock
+from utils.errors import NotFound, ValidationError
+from utils.etags import check_if_match
+from utils.store import get_store, insert_record
+
+
+class Records:
+    def __init__(self, name, label, present):
+        self.name = name  # store document
+        self.label = label  # "Task", "VFX shot": used in messages
+        self.present = present  # stored record -> what clients see
+
+    def all(self):
+        return list(get_store().read(self.name)["items"].values())
+
+    def get(self, record_id):
+        return self._find(get_store().read(self.name), record_id)
+
+    def create(self, fields, actor, check=None):
+        """Insert ``fields`` with server-owned stamps; ``check(collection, fields)`` runs under the lock."""
+        now = clock.timestamp()
+        with get_store().transaction(self.name) as collection:
+            if check:
+                check(collection, fields)
+            return insert_record(collection, {**fields, "createdAt": now, "updatedAt": now, "createdBy": actor["id"]})
+
+    def update(self, record_id, changes, if_match=None, check=None):
+        """Apply only the sent fields to the current record; ``check(collection, record, changes)``
+        runs under the lock after the precondition and may refuse."""
+        with get_store().transaction(self.name) as collection:
+            record = self._find(collection, record_id)
+            check_if_match(self.present(record), if_match)
+            if check:
+                check(collection, record, changes)
+            record.update(changes, updatedAt=clock.timestamp())
+            return record
+
+    def delete(self, record_id, if_match=None):
+        with get_store().transaction(self.name) as collection:
+            record = self._find(collection, record_id)
+            check_if_match(self.present(record), if_match)
+            del collection["items"][record_id]
+            return record
+
+    def _find(self, collection, record_id):
+        record = collection["items"].get(record_id)
+        if record is None:
+            raise NotFound(f"{self.label} {record_id} not found")
+        return record
+
+
+def check_assignee(fields):
+    """An ``assigneeId`` must name an existing user (null unassigns)."""
+    assignee_id = fields.get("assigneeId")
+    if assignee_id is not None and not users.exists(assignee_id):
+        raise ValidationError({"assigneeId": f"no user with id {assignee_id}"})
+
+
+def with_assignee(record):
+    """The record as clients see it: ``assignee`` is the assigned user's current name."""
+    return {**record, "assignee": users.name_of(record.get("assigneeId"))}
+
+
+def require_user(user_id):
+    if not users.exists(user_id):
+        raise NotFound(f"User {user_id} not found")

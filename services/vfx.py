@@ -1,0 +1,120 @@
+"""The VFX pipeline (SPEC §3 VFX): shots, and versions v001, v002... labelled by the server."""
+from services.records import Records, check_assignee, require_user, with_assignee
+from utils import clock
+from utils.errors import Conflict, ValidationError
+from utils.listing import ListSpec, query
+from utils.store import get_store
+from utils.validation import SERVER_OWNED, Date, Enum, Field, FieldError, Number, String, validate
+
+STATUSES = ("todo", "in_progress", "in_review", "done")
+LEVELS = ("low", "medium", "high")
+VERSION_STATUSES = ("review", "approved", "rejected")
+
+
+class NoVersions(Field):
+    """``versions`` belong to the server: a client may send only an empty list (on create)."""
+
+    def check(self, value):
+        if value != []:
+            raise FieldError("are added with PUT /api/vfx/version/{shotId}; send [] or leave it out")
+        return value
+
+
+SCHEMA = {
+    "shotName": String(min_len=1, max_len=100, required=True),
+    "sceneId": String(min_len=1, max_len=50, nullable=True, default=None),
+    "description": String(max_len=5000, default=""),
+    "status": Enum(STATUSES, default="todo"),
+    "priority": Enum(LEVELS, default="medium"),
+    "complexity": Enum(LEVELS, default="medium"),
+    "assigneeId": String(min_len=1, max_len=50, nullable=True, default=None),
+    "dueDate": Date(nullable=True, default=None),
+    "estimatedHours": Number(minimum=0, maximum=10000, nullable=True, default=None),
+    "versions": NoVersions(default=list),
+}
+VERSION_SCHEMA = {
+    "status": Enum(VERSION_STATUSES, default="review"),
+    "notes": String(max_len=5000, default=""),
+    "fileSize": Number(minimum=0, maximum=10**15, integer=True, nullable=True, default=None),
+    "assetId": String(min_len=1, max_len=50, nullable=True, default=None),
+    "date": Date(default=clock.today),
+}
+IGNORED = SERVER_OWNED | {"assignee"}
+STORED_SCHEMA = {**SCHEMA, "versions": Field(), "createdBy": String(min_len=1)}
+
+LISTING = ListSpec(
+    enums={"status": STATUSES, "priority": LEVELS, "complexity": LEVELS},
+    exact=("assigneeId", "sceneId"),
+    text=("shotName", "description", "assignee"),
+    sortable=("id", "shotName", "status", "priority", "complexity", "assignee", "dueDate",
+              "estimatedHours", "createdAt", "updatedAt"),
+)
+
+records = Records("vfx", "VFX shot", with_assignee)
+
+
+def list_shots(args):
+    return query([with_assignee(shot) for shot in records.all()], args, LISTING)
+
+
+def shots_of(user_id, args):
+    require_user(user_id)
+    return query([with_assignee(s) for s in records.all() if s.get("assigneeId") == user_id], args, LISTING)
+
+
+def get_shot(shot_id):
+    return with_assignee(records.get(shot_id))
+
+
+def create_shot(body, actor):
+    fields = validate(body, SCHEMA, ignored=IGNORED)
+    return with_assignee(records.create(fields, actor, check=_check_references))
+
+
+def update_shot(shot_id, body, if_match=None):
+    changes = validate(body, {**SCHEMA, "versions": Field()}, partial=True, ignored=IGNORED)
+
+    def check(shots, shot, changes):
+        # A client echoing the whole shot back may resend its versions unchanged; nothing else.
+        if "versions" in changes and changes.pop("versions") != shot["versions"]:
+            raise ValidationError({"versions": "are added with PUT /api/vfx/version/{shotId}"})
+        _check_references(shots, changes, shot["id"])
+
+    return with_assignee(records.update(shot_id, changes, if_match, check))
+
+
+def delete_shot(shot_id, if_match=None):
+    return with_assignee(records.delete(shot_id, if_match))
+
+
+def add_version(shot_id, body, actor):
+    """Append the next version (v001, v002...) to a shot; answer the whole shot."""
+    fields = validate(body, VERSION_SCHEMA, ignored=SERVER_OWNED | {"version"})
+    _check_asset(fields.get("assetId"))
+
+    def check(_shots, shot, _changes):
+        label = f"v{len(shot['versions']) + 1:03d}"
+        shot["versions"].append({"version": label, **fields, "createdBy": actor["id"], "createdAt": clock.timestamp()})
+
+    return with_assignee(records.update(shot_id, {}, check=check))
+
+
+def _check_references(shots, fields, own_id=None):
+    name = fields.get("shotName")
+    if name and any(s["shotName"].lower() == name.lower() and s["id"] != own_id for s in shots["items"].values()):
+        raise Conflict(f"A shot named {name!r} already exists", errors={"shotName": "already exists"})
+    check_assignee(fields)
+    scene_id = fields.get("sceneId")
+    if scene_id is not None and not _scene_exists(scene_id):
+        raise ValidationError({"sceneId": f"no scene with id {scene_id} in the script"})
+
+
+def _scene_exists(scene_id):
+    # The script document holds its scenes as a list; before the script has scenes none exists.
+    scenes = get_store().read("script").get("scenes") or []
+    return any(isinstance(scene, dict) and scene.get("id") == scene_id for scene in scenes)
+
+
+def _check_asset(asset_id):
+    if asset_id is not None and asset_id not in get_store().read("assets").get("items", {}):
+        raise ValidationError({"assetId": f"no asset with id {asset_id}"})
