@@ -33,6 +33,8 @@ def create_app(config=None):
         auth_service.init_app(app)
         register_documents(data_store)
     _report_store_problems(data_store)
+    with app.app_context():
+        _warn_about_demo_password()
 
     CORS(
         app,
@@ -62,6 +64,13 @@ def _report_store_problems(data_store):
         log.error("%s: requests that need it will fail until a person fixes it", problem)
 
 
+def _warn_about_demo_password():
+    try:
+        demo.warn_if_default_password()
+    except store.StoreCorruptError:
+        pass  # already reported by name above
+
+
 def _limit_json_bodies(app):
     @app.before_request
     def refuse_large_json():
@@ -80,8 +89,8 @@ def _seed_on_first_request(app):
     def seed_once():
         if state["checked"]:
             return
-        if demo.seed_if_empty() and app.config["DEMO_PASSWORD"] == "prodsight-demo":
-            log.warning("Demo users use the default password 'prodsight-demo': change it before sharing")
+        if demo.seed_if_empty():
+            demo.warn_if_default_password()
         state["checked"] = True
 
 

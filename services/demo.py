@@ -28,6 +28,9 @@ DEMO_USERS = (
 )
 
 
+DEFAULT_PASSWORD = "prodsight-demo"
+
+
 class NotEmptyError(RuntimeError):
     pass
 
@@ -79,6 +82,17 @@ DEMO_SHOTS = (
     ("SH040_crowd_multiplication", "todo", "high", "medium", None, "Tile the festival crowd plates", []),
     ("SH050_muzzle_flashes", "todo", "low", "low", "vfx", "Add muzzle flashes and smoke", []),
 )
+
+
+def warn_if_default_password():
+    """Log a warning while a demo account still accepts the default demo password."""
+    password = current_app.config["DEMO_PASSWORD"]
+    if password != DEFAULT_PASSWORD:
+        return
+    producer = users_service.find_by_login("producer")
+    if producer and users_service.verify_password(producer, password):
+        log.warning("Demo accounts use the default password %r: set PRODSIGHT_DEMO_PASSWORD or change "
+                    "their passwords before sharing this server", password)
 
 
 def _seed():
