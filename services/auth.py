@@ -34,9 +34,16 @@ def login(body):
     key = login_name.strip().lower()
     _refuse_if_throttled(key)
     user = users_service.find_by_login(key)
-    if not users_service.verify_password(user, fields["password"]):
-        _record_failure(key)
-        raise Unauthorized(BAD_CREDENTIALS)
+    # The attempt is counted before the password is checked, under the lock that checks the count,
+    # so N concurrent guesses cannot all slip past the limit while their hashes are computed.
+    attempt = _reserve_attempt(key)
+    try:
+        valid = users_service.verify_password(user, fields["password"])
+    except BaseException:
+        _release_attempt(key, attempt)
+        raise
+    if not valid:
+        raise Unauthorized(BAD_CREDENTIALS)  # the reserved attempt stays, as a failure
     _clear_failures(key)
     return {**issue_tokens(user["id"]), "user": users_service.public(user)}
 
@@ -52,8 +59,9 @@ def issue_tokens(user_id):
 
 
 def refresh(claims):
-    """Rotate: the refresh token presented is revoked and a new pair is issued."""
-    revoke(claims)
+    """Rotate: the refresh token presented is revoked and a new pair is issued, once."""
+    if not revoke(claims):  # another request rotated this token since it was checked
+        raise Unauthorized("Token has been revoked: log in again")
     return issue_tokens(claims["sub"])
 
 
@@ -75,27 +83,51 @@ def logout(claims, body):
 
 def _recent_failures(attempts, key):
     horizon = clock.now() - WINDOW_SECONDS
-    return [moment for moment in attempts.get(key, []) if moment > horizon]
+    return sorted(moment for moment in attempts.get(key, []) if moment > horizon)
+
+
+def _throttled(failures):
+    """The 429 for a name with ``failures`` recent failures, or None while it may still try."""
+    if len(failures) < MAX_FAILURES:
+        return None
+    # Attempts are allowed again once fewer than MAX_FAILURES remain inside the window.
+    retry_after = seconds_until(failures[-MAX_FAILURES] + WINDOW_SECONDS)
+    return ApiError(
+        f"Too many failed logins; try again in {retry_after} seconds",
+        status=429,
+        headers={"Retry-After": str(retry_after)},
+    )
 
 
 def _refuse_if_throttled(key):
-    failures = _recent_failures(get_store().read(ATTEMPTS), key)
-    if len(failures) >= MAX_FAILURES:
-        retry_after = seconds_until(failures[-MAX_FAILURES] + WINDOW_SECONDS)
-        raise ApiError(
-            f"Too many failed logins; try again in {retry_after} seconds",
-            status=429,
-            headers={"Retry-After": str(retry_after)},
-        )
+    """A lock-free first look, so a flood of refused attempts does not queue on the lock."""
+    refusal = _throttled(_recent_failures(get_store().read(ATTEMPTS), key))
+    if refusal:
+        raise refusal
 
 
-def _record_failure(key):
+def _reserve_attempt(key):
+    """Count an attempt as a failure up front (429 when the name is throttled); returns its moment."""
     with get_store().transaction(ATTEMPTS) as attempts:
         for name in list(attempts):  # prune every stale entry while we hold the lock
             attempts[name] = _recent_failures(attempts, name)
             if not attempts[name]:
                 del attempts[name]
-        attempts.setdefault(key, []).append(clock.now())
+        refusal = _throttled(attempts.get(key, []))
+        if refusal:
+            raise refusal  # leaves the file untouched
+        moment = clock.now()
+        attempts.setdefault(key, []).append(moment)
+    return moment
+
+
+def _release_attempt(key, moment):
+    """Take back a reserved attempt whose check could not be made (an error, not a wrong password)."""
+    with get_store().transaction(ATTEMPTS) as attempts:
+        if moment in attempts.get(key, []):
+            attempts[key].remove(moment)
+            if not attempts[key]:
+                del attempts[key]
 
 
 def _clear_failures(key):

@@ -74,12 +74,19 @@ def current_user():
 
 # -- revocation, persisted so it holds across restarts and worker processes ------------------
 def revoke(claims):
-    """Revoke a decoded token until it would have expired anyway; prune entries past expiry."""
+    """Revoke a decoded token until it would have expired anyway; prune entries past expiry.
+
+    Returns False when the token was already revoked: the check and the write share the lock, so
+    of two requests racing with one refresh token only one wins the rotation.
+    """
     with get_store().transaction(REVOKED) as revoked:
         moment = clock.now()
         for jti in [jti for jti, entry in revoked.items() if entry["expires"] < moment]:
             del revoked[jti]
+        if claims["jti"] in revoked:
+            return False
         revoked[claims["jti"]] = {"type": claims["type"], "expires": claims["exp"]}
+    return True
 
 
 def is_revoked(claims):
