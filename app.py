@@ -41,6 +41,7 @@ def create_app(config=None):
         resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}},
         allow_headers=["Authorization", "Content-Type", "If-Match"],
         expose_headers=["ETag", "X-Total-Count"],
+        always_send=False,  # only answer requests that carry an Origin
     )
     errors.register_error_handlers(app)
     routes.register_blueprints(app)

@@ -2,7 +2,7 @@
 import logging
 import uuid
 
-from flask import g, json
+from flask import g
 from werkzeug.exceptions import HTTPException
 
 from utils.responses import envelope
@@ -65,7 +65,7 @@ def register_error_handlers(app):
     def handle_http_exception(exc):
         # Keep werkzeug's status and headers (Allow on a 405, Retry-After...), replace the body.
         response = exc.get_response()
-        response.data = json.dumps({"success": False, "message": _http_message(exc)})
+        response.set_data(envelope(False, message=_http_message(exc)).get_data())
         response.content_type = "application/json"
         return response
 
