@@ -1,0 +1,365 @@
+"""The store's guarantees (SPEC §5), checked with real processes where the guarantee is about them.
+
+Child processes are plain ``python -c`` subprocesses running a small script against the same data
+directory, so each one has its own Store, its own cache and its own file locks, as a gunicorn
+worker would. They report through stdout, one line per acknowledged write.
+"""
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+import types
+from pathlib import Path
+
+import pytest
+
+import utils.store as store_module
+from utils.store import Store, StoreCorruptError, insert_record, new_collection
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Every child starts with this: the repo on sys.path, and a Store on the data dir in argv[1].
+PRELUDE = f"""
+import os, sys, time
+sys.path.insert(0, {str(ROOT)!r})
+from utils.store import Store, insert_record, new_collection
+store = Store(sys.argv[1])
+"""
+
+# Wait until the parent says go, so that all children really run at the same time.
+BARRIER = """
+print("ready", flush=True)
+while not os.path.exists(os.path.join(sys.argv[1], "go")):
+    time.sleep(0.001)
+"""
+
+INCREMENTER = PRELUDE + BARRIER + """
+store.register("counter", lambda: {"value": 0})
+for _ in range(int(sys.argv[2])):
+    with store.transaction("counter") as doc:
+        value = doc["value"]
+        time.sleep(0)  # yield the CPU mid-cycle: a lost update needs only this window
+        doc["value"] = value + 1
+"""
+
+INSERTER = PRELUDE + BARRIER + """
+store.register("tasks", new_collection)
+for i in range(int(sys.argv[2])):
+    with store.transaction("tasks") as doc:
+        record = insert_record(doc, {"title": f"pid {os.getpid()} #{i}"})
+    print(record["id"], flush=True)
+"""
+
+# Appends 1, 2, 3... (continuing from the file), printing each value once its transaction returned,
+# that is once the write is acknowledged. The padding varies so the file size changes each time.
+APPENDER = PRELUDE + """
+import random
+store.register("log", lambda: {"values": [], "padding": ""})
+while True:
+    with store.transaction("log") as doc:
+        value = doc["values"][-1] + 1 if doc["values"] else 1
+        doc["values"].append(value)
+        doc["padding"] = "x" * random.randrange(100_000, 300_000)
+    print(value, flush=True)
+"""
+
+# Rewrites a large document whose parts must agree with each other; a torn read would break that.
+BIG_WRITER = PRELUDE + """
+store.register("big", dict)
+deadline = time.monotonic() + float(sys.argv[2])
+n = 0
+while time.monotonic() < deadline:
+    n += 1
+    size = 2_000 + (n % 7) * 1_500  # sizes differ from one version to the next
+    with store.transaction("big") as doc:
+        doc.clear()
+        doc.update(n=n, items=[f"record {n}-{i}" for i in range(size)], size=size, check=n)
+print(n, flush=True)
+"""
+
+
+def spawn(script, data_dir, *args):
+    return subprocess.Popen(
+        [sys.executable, "-c", script, str(data_dir), *map(str, args)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+def run_together(script, data_dir, processes, *args):
+    """Start the children, release them at once, and return the stdout lines of each."""
+    children = [spawn(script, data_dir, *args) for _ in range(processes)]
+    for child in children:
+        assert child.stdout.readline() == "ready\n", child.stderr.read()
+    (Path(data_dir) / "go").touch()
+    outputs = []
+    for child in children:
+        stdout, stderr = child.communicate(timeout=60)
+        assert child.returncode == 0, stderr
+        outputs.append(stdout.split())
+    return outputs
+
+
+def temp_files(data_dir):
+    return sorted(entry.name for entry in Path(data_dir).iterdir() if entry.name.endswith(".tmp"))
+
+
+def collection_store(data_dir, name="users"):
+    store = Store(data_dir)
+    store.register(name, new_collection)
+    return store
+
+
+# -- no lost update across processes ------------------------------------------------------------
+def test_increments_from_four_processes_lose_no_update(tmp_path):
+    run_together(INCREMENTER, tmp_path, 4, 50)
+
+    store = Store(tmp_path)
+    store.register("counter", lambda: {"value": 0})
+    assert store.read("counter") == {"value": 200}  # 4 processes x 50 increments
+
+
+def test_inserts_from_four_processes_get_distinct_string_ids(tmp_path):
+    outputs = run_together(INSERTER, tmp_path, 4, 25)
+
+    acknowledged = [record_id for lines in outputs for record_id in lines]
+    assert len(acknowledged) == 100  # 4 processes x 25 inserts
+    assert len(set(acknowledged)) == 100
+    document = collection_store(tmp_path, "tasks").read("tasks")
+    assert document["seq"] == 100
+    assert sorted(document["items"], key=int) == [str(n) for n in range(1, 101)]
+    assert all(isinstance(record["id"], str) and record["id"] == key for key, record in document["items"].items())
+
+
+# -- crash safety -------------------------------------------------------------------------------
+def test_kill_9_at_random_moments_keeps_the_file_parseable_and_acknowledged_writes(tmp_path):
+    seed = random.randrange(1_000_000)
+    rng = random.Random(seed)
+    acknowledged = []
+    mid_write_kills = 0  # kills that left a temp file behind, i.e. landed inside a write
+    for round_number in range(60):
+        writer = spawn(APPENDER, tmp_path)
+        first = writer.stdout.readline()  # it is writing now
+        assert first, writer.stderr.read()
+        time.sleep(rng.uniform(0, 0.08))
+        writer.kill()  # SIGKILL
+        rest = writer.stdout.read()
+        writer.wait()
+        writer.stdout.close()
+        writer.stderr.close()
+        acknowledged += [int(line) for line in (first + rest).split()]
+
+        fresh = Store(tmp_path)  # no cache: what a restarted worker would see
+        fresh.register("log", dict)
+        values = fresh.read("log")["values"]  # raises if the file does not parse
+        context = f"seed {seed}, round {round_number}"
+        assert values == list(range(1, len(values) + 1)), context
+        assert set(acknowledged) <= set(values), context
+        mid_write_kills = len(temp_files(tmp_path))
+        if round_number >= 24 and mid_write_kills >= 3:
+            break
+
+    assert mid_write_kills >= 3, f"only {mid_write_kills} of 60 kills landed inside a write"
+    leftovers = temp_files(tmp_path)
+    assert all(name.startswith(".log.json.") for name in leftovers)
+    removed = Store(tmp_path).remove_temp_files()
+    assert removed == leftovers
+    assert temp_files(tmp_path) == []
+
+
+def test_remove_temp_files_removes_leftover_temp_files_and_nothing_else(tmp_path):
+    keep = ["users.json", ".secrets.json", "notes.tmp", ".users.json.bak", ".users.json"]
+    for name in keep:
+        (tmp_path / name).write_text("{}")
+    leftovers = [".users.json.k3j2_9x.tmp", ".tasks.json.abc123.tmp"]
+    for name in leftovers:
+        (tmp_path / name).write_text('{"seq": 1, "items": {')  # half a document
+
+    removed = Store(tmp_path).remove_temp_files()
+
+    assert sorted(removed) == sorted(leftovers)
+    remaining = sorted(entry.name for entry in tmp_path.iterdir() if entry.is_file())
+    assert remaining == sorted(keep)
+    assert (tmp_path / "users.json").read_text() == "{}"
+
+
+def test_write_that_fails_to_serialise_leaves_file_and_no_temp_file(tmp_path):
+    store = collection_store(tmp_path)
+    with store.transaction("users") as users:
+        insert_record(users, {"name": "Ana"})
+    before = (tmp_path / "users.json").read_bytes()
+
+    with pytest.raises(TypeError):
+        with store.transaction("users") as users:
+            users["items"]["1"]["joined"] = object()  # not JSON
+
+    assert (tmp_path / "users.json").read_bytes() == before
+    assert temp_files(tmp_path) == []
+
+
+# -- corrupt files ------------------------------------------------------------------------------
+@pytest.mark.parametrize("content", [b'{"seq": 1, "items": {', b"[]", b"", b"\xff\xfe not utf-8"])
+def test_corrupt_file_raises_naming_it_and_is_never_overwritten(tmp_path, content):
+    (tmp_path / "users.json").write_bytes(content)
+    store = collection_store(tmp_path)
+
+    with pytest.raises(StoreCorruptError, match=r"users\.json") as on_read:
+        store.read("users")
+    assert on_read.value.filename == "users.json"
+
+    with pytest.raises(StoreCorruptError, match=r"users\.json") as on_write:
+        with store.transaction("users") as users:
+            insert_record(users, {"name": "Ana"})
+    assert on_write.value.filename == "users.json"
+
+    assert (tmp_path / "users.json").read_bytes() == content
+    assert temp_files(tmp_path) == []
+    assert list(store.broken_files()) == ["users.json"]
+    assert "users.json" in store.broken_files()["users.json"]
+
+
+def test_broken_files_names_only_the_broken_one(tmp_path):
+    (tmp_path / "users.json").write_text('{"seq": 0, "items": {}}')
+    (tmp_path / "tasks.json").write_text('{"seq": 3, "items": ')
+    store = collection_store(tmp_path)
+    store.register("tasks", new_collection)
+    store.register("budget", dict)  # missing: not broken
+
+    assert list(store.broken_files()) == ["tasks.json"]
+
+
+def test_file_that_turns_corrupt_after_being_cached_is_reported(tmp_path):
+    store = collection_store(tmp_path)
+    with store.transaction("users") as users:
+        insert_record(users, {"name": "Ana"})
+    store.read("users")  # cached
+
+    (tmp_path / "users.json").write_text('{"seq": 1, "items": {')
+
+    with pytest.raises(StoreCorruptError, match=r"users\.json"):
+        store.read("users")
+
+
+# -- cache, rollback, ids -----------------------------------------------------------------------
+def test_second_store_sees_writes_of_the_first(tmp_path):
+    first, second = collection_store(tmp_path), collection_store(tmp_path)
+    assert second.read("users") == {"seq": 0, "items": {}}  # nothing written yet
+
+    with first.transaction("users") as users:
+        insert_record(users, {"name": "Ana"})
+    assert second.read("users")["items"]["1"]["name"] == "Ana"
+
+    with second.transaction("users") as users:
+        users["items"]["1"]["name"] = "Bea"
+    assert first.read("users")["items"]["1"]["name"] == "Bea"
+
+
+def test_read_reparses_only_when_the_file_changed(tmp_path, monkeypatch):
+    writer, reader = collection_store(tmp_path), collection_store(tmp_path)
+    with writer.transaction("users") as users:
+        insert_record(users, {"name": "Ana"})
+    parses = []
+    counting_json = types.SimpleNamespace(
+        loads=lambda raw: parses.append(1) or json.loads(raw), dumps=json.dumps
+    )
+    monkeypatch.setattr(store_module, "json", counting_json)
+
+    first = reader.read("users")
+    assert reader.read("users") is first
+    assert reader.read("users") is first
+    assert len(parses) == 1
+
+    with writer.transaction("users") as users:
+        insert_record(users, {"name": "Bea"})
+    parses.clear()
+    changed = reader.read("users")
+    assert changed is not first
+    assert sorted(changed["items"]) == ["1", "2"]
+    assert reader.read("users") is changed
+    assert len(parses) == 1
+
+
+def test_same_sized_writes_in_one_clock_tick_are_seen_by_a_caching_reader(tmp_path, monkeypatch):
+    """Each version gets a later mtime than the last even when the clock stands still, so a
+    reader's (inode, size, mtime, ctime) check can never mistake a new version for a cached one."""
+    standstill = time.time_ns() + 3_600 * 10**9  # an hour ahead: not what the kernel would stamp
+    monkeypatch.setattr(store_module, "time", types.SimpleNamespace(time_ns=lambda: standstill))
+    store = Store(tmp_path)
+    store.register("flag", dict)
+    reader = Store(tmp_path)
+    reader.register("flag", dict)
+
+    mtimes = []
+    for value in ("a", "b", "c", "d"):  # same size every time
+        with store.transaction("flag") as flag:
+            flag["value"] = value
+        mtimes.append(os.stat(tmp_path / "flag.json").st_mtime_ns)
+        assert reader.read("flag") == {"value": value}
+
+    assert mtimes == [standstill, standstill + 1, standstill + 2, standstill + 3]
+
+
+def test_transaction_whose_block_raises_leaves_the_file_unchanged(tmp_path):
+    store = collection_store(tmp_path)
+    with store.transaction("users") as users:
+        insert_record(users, {"name": "Ana"})
+    before = (tmp_path / "users.json").read_bytes()
+
+    with pytest.raises(RuntimeError):
+        with store.transaction("users") as users:
+            insert_record(users, {"name": "Bea"})
+            users["items"]["1"]["name"] = "changed"
+            raise RuntimeError("validation failed halfway")
+
+    assert (tmp_path / "users.json").read_bytes() == before
+    assert collection_store(tmp_path).read("users")["items"] == {"1": {"id": "1", "name": "Ana"}}
+    assert store.read("users")["items"] == {"1": {"id": "1", "name": "Ana"}}  # cache not polluted
+    assert temp_files(tmp_path) == []
+
+
+def test_ids_are_never_reused_after_deleting_the_newest_record(tmp_path):
+    store = collection_store(tmp_path)
+    with store.transaction("users") as users:
+        for name in ("Ana", "Bea", "Cy"):
+            insert_record(users, {"name": name})
+    with store.transaction("users") as users:
+        del users["items"]["3"]
+
+    with store.transaction("users") as users:
+        record = insert_record(users, {"name": "Dee"})
+
+    assert record == {"id": "4", "name": "Dee"}
+    assert sorted(collection_store(tmp_path).read("users")["items"]) == ["1", "2", "4"]
+
+
+def test_missing_file_reads_as_its_default_without_creating_it(tmp_path):
+    store = collection_store(tmp_path)
+    assert store.read("users") == {"seq": 0, "items": {}}
+    assert not store.exists("users")
+    assert store.is_empty()
+
+    with store.transaction("users") as users:
+        insert_record(users, {"name": "Ana"})
+    assert store.exists("users")
+    assert not store.is_empty()
+
+
+# -- no torn reads ------------------------------------------------------------------------------
+def test_reader_never_sees_a_half_written_file(tmp_path):
+    writer = spawn(BIG_WRITER, tmp_path, 1.5)
+    reader = Store(tmp_path)
+    reader.register("big", dict)
+    versions = set()
+    try:
+        while writer.poll() is None:
+            doc = reader.read("big")  # a torn file raises StoreCorruptError here
+            if doc:
+                assert doc["n"] == doc["check"]
+                assert len(doc["items"]) == doc["size"] == 2_000 + (doc["n"] % 7) * 1_500
+                assert doc["items"][-1] == f"record {doc['n']}-{doc['size'] - 1}"
+                versions.add(doc["n"])
+    finally:
+        stdout, stderr = writer.communicate(timeout=30)
+    assert writer.returncode == 0, stderr
+    assert len(versions) >= 10, f"the reader only overlapped {len(versions)} of {stdout.strip()} writes"
