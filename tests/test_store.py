@@ -363,3 +363,11 @@ def test_reader_never_sees_a_half_written_file(tmp_path):
         stdout, stderr = writer.communicate(timeout=30)
     assert writer.returncode == 0, stderr
     assert len(versions) >= 10, f"the reader only overlapped {len(versions)} of {stdout.strip()} writes"
+
+
+def test_collection_missing_its_items_is_reported_as_broken(tmp_path):
+    store = Store(str(tmp_path))
+    store.register("users")
+    (tmp_path / "users.json").write_text('{"seq": 1}')
+    with pytest.raises(StoreCorruptError, match="users.json.*'items'"):
+        store.read("users")

@@ -96,9 +96,9 @@ class Store:
             document = json.loads(raw)
         except (ValueError, UnicodeDecodeError) as exc:
             raise StoreCorruptError(self.filename(name), f"not valid JSON: {exc}") from None
-        default = self._defaults[name]()
-        if type(document) is not type(default):
-            raise StoreCorruptError(self.filename(name), f"expected a JSON {type(default).__name__}")
+        problem = _shape_problem(document, self._defaults[name]())
+        if problem:
+            raise StoreCorruptError(self.filename(name), problem)
         return signature, document
 
     # -- writing ----------------------------------------------------------------------------
@@ -189,6 +189,17 @@ def insert_record(document, fields):
     record = {"id": str(document["seq"]), **fields}
     document["items"][record["id"]] = record
     return record
+
+
+def _shape_problem(document, default):
+    """What is wrong with the document's top level, compared with its default shape, or None."""
+    if type(document) is not type(default):
+        return f"expected a JSON {'object' if isinstance(default, dict) else 'array'}"
+    if isinstance(default, dict):
+        for key, value in default.items():
+            if type(document.get(key)) is not type(value):
+                return f"expected {key!r} to be a JSON {type(value).__name__}"
+    return None
 
 
 def _signature(stat):
