@@ -1,9 +1,9 @@
-from flask import Blueprint, g
+from flask import Blueprint, g, request
 
 from services import users as users_service
 from utils.auth import SIGNED_IN, requires
 from utils.requests import json_body
-from utils.responses import created, ok
+from utils.responses import ok, ok_list, ok_resource
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 
@@ -11,29 +11,30 @@ bp = Blueprint("users", __name__, url_prefix="/users")
 @bp.get("")
 @requires("users:read")
 def list_users():
-    return ok(users_service.list_users())
+    return ok_list(users_service.list_users(request.args))
 
 
 @bp.get("/<user_id>")
 @requires("users:read")
 def get_user(user_id):
-    return ok(users_service.get_user(user_id))
+    return ok_resource(users_service.get_user(user_id))
 
 
 @bp.post("")
 @requires(SIGNED_IN)  # who may create which role is a service rule (Producer / Production Manager)
 def create_user():
-    return created(users_service.create_user(json_body(), g.user), "User created")
+    return ok_resource(users_service.create_user(json_body(), g.user), "User created", status=201)
 
 
 @bp.put("/<user_id>")
 @requires(SIGNED_IN)  # self-service or manager: decided in the service
 def update_user(user_id):
-    return ok(users_service.update_user(user_id, json_body(), g.user), "User updated")
+    user = users_service.update_user(user_id, json_body(), g.user, request.headers.get("If-Match"))
+    return ok_resource(user, "User updated")
 
 
 @bp.delete("/<user_id>")
 @requires(SIGNED_IN)
 def delete_user(user_id):
-    users_service.delete_user(user_id, g.user)
+    users_service.delete_user(user_id, g.user, request.headers.get("If-Match"))
     return ok(None, "User deleted")

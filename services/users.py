@@ -3,7 +3,9 @@ from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from utils import clock
-from utils.errors import Conflict, Forbidden, NotFound, ValidationError
+from utils.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationError
+from utils.etags import check_if_match
+from utils.listing import ListSpec, query
 from utils.permissions import CREW_ROLES, ROLES, can, permissions_of
 from utils.store import get_store, insert_record
 from utils.validation import SERVER_OWNED, Email, Enum, String, Url, validate
@@ -30,6 +32,11 @@ STORED_SCHEMA = {
     **{name: field for name, field in DEMO_SCHEMA.items() if name not in ("password", "current_password")},
     "passwordHash": String(min_len=1, max_len=1024, required=True),
 }
+LISTING = ListSpec(
+    enums={"role": ROLES},
+    text=("username", "name", "email", "role"),
+    sortable=("id", "username", "name", "email", "role", "createdAt", "updatedAt"),
+)
 
 
 def public(user):
@@ -39,8 +46,9 @@ def public(user):
     return shown
 
 
-def list_users():
-    return [public(user) for user in get_store().read(USERS)["items"].values()]
+def list_users(args=None):
+    """The team directory as a ``Page`` (filters ``role`` and ``q``, ``sort``, paging)."""
+    return query([public(user) for user in get_store().read(USERS)["items"].values()], args or {}, LISTING)
 
 
 def get_user(user_id):
@@ -70,26 +78,28 @@ def create_user(body, actor=None, schema=SCHEMA):
     """Create a user; ``actor`` None is the command line or the seed, which may create any role."""
     fields = validate(body, schema, ignored=IGNORED)
     fields.pop("current_password", None)
-    if actor is not None and not can(actor, "users:manage"):
-        if not can(actor, "users:manage_crew"):
-            raise Forbidden("Your role does not allow creating users")
-        if fields["role"] not in CREW_ROLES:
-            raise Forbidden("A Production Manager may only create Crew or VFX users")
+    if actor is not None:
+        _check_may_create(actor, fields["role"])  # early, so a refusal costs no hashing
     password_hash = hash_password(fields.pop("password"))  # slow: outside the lock
     now = clock.timestamp()
     with get_store().transaction(USERS) as users:
+        if actor is not None:
+            _check_may_create(_acting(users, actor), fields["role"])
         _check_unique(users, fields)
         record = insert_record(users, {**fields, "passwordHash": password_hash, "createdAt": now, "updatedAt": now})
     return public(record)
 
 
-def update_user(user_id, body, actor):
+def update_user(user_id, body, actor, if_match=None):
     changes = validate(body, SCHEMA, partial=True, ignored=IGNORED)
+    _check_may_update(actor, _find(get_store().read(USERS), user_id), changes)  # early: no hashing for a 403
     if "password" in changes:
         changes["passwordHash"] = hash_password(changes["password"])  # slow: outside the lock
     with get_store().transaction(USERS) as users:
+        actor = _acting(users, actor)
         user = _find(users, user_id)
         _check_may_update(actor, user, changes)
+        check_if_match(public(user), if_match)
         _check_unique(users, changes, except_id=user_id)
         current_password = changes.pop("current_password", None)
         if changes.pop("password", None) and actor["id"] == user_id:
@@ -110,15 +120,17 @@ def set_password(username, password):
         stored["updatedAt"] = clock.timestamp()
 
 
-def delete_user(user_id, actor):
-    if not (can(actor, "users:manage") or can(actor, "users:manage_crew")):
-        raise Forbidden("Your role does not allow deleting users")
+def delete_user(user_id, actor, if_match=None):
     with get_store().transaction(USERS) as users:
+        actor = _acting(users, actor)
+        if not (can(actor, "users:manage") or can(actor, "users:manage_crew")):
+            raise Forbidden("Your role does not allow deleting users")
         user = _find(users, user_id)
         if user_id == actor["id"]:
             raise Conflict("You cannot delete yourself")
         if not can(actor, "users:manage") and user["role"] not in CREW_ROLES:
             raise Forbidden("A Production Manager may only delete Crew or VFX users")
+        check_if_match(public(user), if_match)
         producers = [u for u in users["items"].values() if u["role"] == "Producer"]
         if user["role"] == "Producer" and len(producers) == 1:
             raise Conflict("The last Producer cannot be deleted")
@@ -168,6 +180,25 @@ def _find(users, user_id):
     if user is None:
         raise NotFound(f"User {user_id} not found")
     return user
+
+
+def _acting(users, actor):
+    """The acting user as stored now, read under the lock: the token's user was loaded before the
+    lock was taken, and a role changed meanwhile (two Producers demoting each other at once) or a
+    deletion must count, or the production could be left without a Producer."""
+    current = users["items"].get(actor["id"])
+    if current is None:
+        raise Unauthorized("The user of this token no longer exists")
+    return current
+
+
+def _check_may_create(actor, role):
+    if can(actor, "users:manage"):
+        return
+    if not can(actor, "users:manage_crew"):
+        raise Forbidden("Your role does not allow creating users")
+    if role not in CREW_ROLES:
+        raise Forbidden("A Production Manager may only create Crew or VFX users")
 
 
 def _check_may_update(actor, user, changes):
