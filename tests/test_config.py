@@ -317,3 +317,14 @@ def test_several_processes_seed_exactly_once(tmp_path):
     assert titles and len(titles) == len(set(titles))
     shots = [shot["shotName"] for shot in client.get("/api/vfx", headers=bearer(token)).get_json()["data"]]
     assert shots and len(shots) == len(set(shots))
+
+
+def test_secrets_file_with_a_non_string_value_stops_startup_with_a_clear_message(tmp_path):
+    from app import create_app
+    from utils.settings import ConfigError
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    (data_dir / ".secrets.json").write_text('{"SECRET_KEY": 12345, "JWT_SECRET_KEY": null}')
+    with pytest.raises(ConfigError, match=r"\.secrets\.json"):
+        create_app({"DATA_DIR": str(data_dir), "SECRET_KEY": None, "JWT_SECRET_KEY": None, "AUTO_SEED": False})

@@ -84,8 +84,8 @@ def _read_secrets(path):
         return {}
     except ValueError:
         raise ConfigError(f"{path} is not valid JSON; fix it or delete it to generate new secrets") from None
-    if not isinstance(kept, dict):
-        raise ConfigError(f"{path} must hold a JSON object")
+    if not isinstance(kept, dict) or not all(isinstance(value, str) for value in kept.values()):
+        raise ConfigError(f"{path} must hold a JSON object of strings; fix it or delete it to generate new secrets")
     return kept
 
 
