@@ -211,3 +211,10 @@ def test_cors_unlisted_origin_gets_no_allow_origin(client):
     response = client.get("/api/health", headers={"Origin": "http://evil.example.com"})
     assert response.status_code == 200 and response.get_json()["success"] is True
     assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_absurdly_nested_json_is_a_400_not_a_crash(client, auth):
+    body = "[" * 100_000 + "]" * 100_000
+    response = client.post("/api/tasks", data=body, content_type="application/json", headers=auth.headers("producer"))
+    assert response.status_code == 400
+    assert response.get_json()["errors"] == {"body": "must be valid JSON"}

@@ -21,7 +21,10 @@ def json_body(optional=False):
     request.max_content_length = JSON_LIMIT + 1
     if (request.content_length or 0) > JSON_LIMIT or len(request.get_data(cache=True)) > JSON_LIMIT:
         raise RequestEntityTooLarge()
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        raise ApiError("Malformed JSON: nested too deeply", errors={"body": "must be valid JSON"}) from None
     if body is None:
         if not _has_body():
             raise ApiError("Request body must be a JSON object", errors={"body": "is required"})
