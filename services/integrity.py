@@ -24,7 +24,21 @@ def check_all():
             continue
         if name in RECORD_SCHEMAS:
             problems += _check_collection(store.filename(name), document, RECORD_SCHEMAS[name])
-    return problems
+    return problems + _dangling_assignees(store)
+
+
+def _dangling_assignees(store):
+    """Records whose assigneeId names no user (a crash between deleting a user and unassigning)."""
+    try:
+        user_ids = set(store.read("users")["items"])
+        return [
+            f"{store.filename(name)} record {key}: assigneeId {record['assigneeId']} names no user"
+            for name in users.ASSIGNED_COLLECTIONS
+            for key, record in store.read(name)["items"].items()
+            if isinstance(record, dict) and record.get("assigneeId") not in (None, *user_ids)
+        ]
+    except StoreCorruptError:
+        return []  # a broken file is already reported above
 
 
 def _check_collection(filename, document, schema):

@@ -247,3 +247,19 @@ def test_create_user_on_an_empty_dir_does_not_seed(seeding_app):
     # The first request would seed an empty directory; this one is not empty any more.
     assert listed_usernames(client) == ["newbie"]
     assert login_status(client, "producer", "prodsight-demo") == 401
+
+
+def test_check_data_names_a_task_assigned_to_a_missing_user(app, runner, users):
+    import json as _json
+    import os
+
+    path = os.path.join(app.config["DATA_DIR"], "tasks.json")
+    with open(path, "w") as handle:
+        _json.dump({"seq": 1, "items": {"1": {
+            "id": "1", "title": "Orphan", "description": "", "status": "todo", "priority": "medium",
+            "category": "", "assigneeId": "99", "dueDate": None, "estimatedHours": None,
+            "createdAt": "2026-11-25T00:00:00Z", "updatedAt": "2026-11-25T00:00:00Z", "createdBy": "1",
+        }}}, handle)
+    result = runner.invoke(args=["check-data"])
+    assert result.exit_code == 1
+    assert "tasks.json record 1: assigneeId 99 names no user" in result.output
