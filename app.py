@@ -20,10 +20,10 @@ def create_app(config=None):
     """Defaults from the environment and `.env`, then ``config`` overrides (tests use that)."""
     app = Flask(__name__)
     app.config.update(settings.from_environment())
-    app.config.update(AUTO_SEED=True, JSON_SORT_KEYS=False, JWT_TOKEN_LOCATION=["headers"])
+    app.config.update(AUTO_SEED=True, JWT_TOKEN_LOCATION=["headers"])
     app.config.update(config or {})
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_MB"] * 1024 * 1024
-    app.json.sort_keys = False
+    app.json.sort_keys = False  # records keep their field order
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     data_store = store.init_app(app)
@@ -32,8 +32,7 @@ def create_app(config=None):
         auth.init_app(app)
         auth_service.init_app(app)
         register_documents(data_store)
-    _report_store_problems(data_store)
-    with app.app_context():
+        _report_store_problems(data_store)
         _warn_about_demo_password()
 
     CORS(
