@@ -65,7 +65,13 @@ def check_assignee(fields):
 
 def with_assignee(record):
     """The record as clients see it: ``assignee`` is the assigned user's current name."""
-    return {**record, "assignee": users.name_of(record.get("assigneeId"))}
+    return with_assignees([record])[0]
+
+
+def with_assignees(records):
+    """Many records as clients see them, with the users looked up once for the whole list."""
+    names = users.display_names()
+    return [{**record, "assignee": names.get(record.get("assigneeId"))} for record in records]
 
 
 def require_user(user_id):

@@ -1,5 +1,5 @@
 """Kanban tasks (SPEC §3 Tasks) with the visibility and assignee rules of SPEC §4."""
-from services.records import Records, check_assignee, require_user, with_assignee
+from services.records import Records, check_assignee, require_user, with_assignee, with_assignees
 from utils.errors import Forbidden
 from utils.listing import ListSpec, query
 from utils.permissions import can
@@ -37,15 +37,14 @@ def list_tasks(actor, args):
     visible = records.all() if can(actor, "tasks:read_all") else [
         task for task in records.all() if task.get("assigneeId") == actor["id"]
     ]
-    return query([with_assignee(task) for task in visible], args, LISTING)
+    return query(with_assignees(visible), args, LISTING)
 
 
 def tasks_of(user_id, actor, args):
     if user_id != actor["id"] and not can(actor, "tasks:read_all"):
         raise Forbidden("You may only list your own tasks")
     require_user(user_id)
-    mine = [with_assignee(t) for t in records.all() if t.get("assigneeId") == user_id]
-    return query(mine, args, LISTING)
+    return query(with_assignees(t for t in records.all() if t.get("assigneeId") == user_id), args, LISTING)
 
 
 def get_task(task_id, actor):

@@ -59,10 +59,9 @@ def exists(user_id):
     return user_id in get_store().read(USERS)["items"]
 
 
-def name_of(user_id):
-    """The display name of a user id, for records that derive ``assignee`` from ``assigneeId``."""
-    user = get_store().read(USERS)["items"].get(user_id)
-    return user["name"] if user else None
+def display_names():
+    """User id -> name, for records that derive ``assignee`` from ``assigneeId``."""
+    return {user_id: user["name"] for user_id, user in get_store().read(USERS)["items"].items()}
 
 
 def find_by_login(login):

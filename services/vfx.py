@@ -1,5 +1,5 @@
 """The VFX pipeline (SPEC §3 VFX): shots, and versions v001, v002... labelled by the server."""
-from services.records import Records, check_assignee, require_user, with_assignee
+from services.records import Records, check_assignee, require_user, with_assignee, with_assignees
 from utils import clock
 from utils.errors import Conflict, ValidationError
 from utils.listing import ListSpec, query
@@ -54,12 +54,12 @@ records = Records("vfx", "VFX shot", with_assignee)
 
 
 def list_shots(args):
-    return query([with_assignee(shot) for shot in records.all()], args, LISTING)
+    return query(with_assignees(records.all()), args, LISTING)
 
 
 def shots_of(user_id, args):
     require_user(user_id)
-    return query([with_assignee(s) for s in records.all() if s.get("assigneeId") == user_id], args, LISTING)
+    return query(with_assignees(s for s in records.all() if s.get("assigneeId") == user_id), args, LISTING)
 
 
 def get_shot(shot_id):
