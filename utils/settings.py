@@ -1,10 +1,11 @@
 """Configuration from the environment and `.env` (SPEC §6), read through small typed helpers."""
 import datetime
-import json
 import os
 import secrets
 
 from dotenv import load_dotenv
+
+from utils.store import StoreCorruptError
 
 BASE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_ORIGINS = "http://localhost:3000,http://localhost:5173"
@@ -57,44 +58,28 @@ def from_environment():
     }
 
 
+SECRETS = ".secrets"  # the store document <data dir>/.secrets.json
+KEY_NAMES = ("SECRET_KEY", "JWT_SECRET_KEY")
+
+
 def settle_secrets(config, store):
-    """Fill unset secrets from `<data dir>/.secrets.json`, generating it once (mode 600); then
-    refuse any key shorter than 32 bytes."""
-    missing = [name for name in ("SECRET_KEY", "JWT_SECRET_KEY") if not config.get(name)]
+    """Fill unset secrets from `<data dir>/.secrets.json`, generating them once through the store
+    (locked, atomic, mode 600); then refuse any key shorter than 32 bytes."""
+    missing = [name for name in KEY_NAMES if not config.get(name)]
     if missing:
-        path = os.path.join(store.data_dir, ".secrets.json")
-        with store.lock("secrets"):  # several workers may start at once: generate exactly once
-            kept = _read_secrets(path)
+        store.register(SECRETS, dict)
+        try:
+            kept = store.read(SECRETS)
             if any(name not in kept for name in missing):
-                for name in missing:
-                    kept.setdefault(name, secrets.token_urlsafe(48))
-                _write_private(path, kept)
+                with store.transaction(SECRETS) as kept:  # several workers may start at once
+                    for name in missing:
+                        kept.setdefault(name, secrets.token_urlsafe(48))
+        except StoreCorruptError as exc:
+            raise ConfigError(f"{exc}, or delete it to generate new secrets") from None
         for name in missing:
+            if not isinstance(kept[name], str):
+                raise ConfigError(f"{store.filename(SECRETS)}: {name} must be a string; fix it or delete the file")
             config[name] = kept[name]
-    for name in ("SECRET_KEY", "JWT_SECRET_KEY"):
+    for name in KEY_NAMES:
         if len(config[name].encode("utf-8")) < MIN_KEY_BYTES:
             raise ConfigError(f"{name} is shorter than {MIN_KEY_BYTES} bytes; set a longer random value")
-
-
-def _read_secrets(path):
-    try:
-        with open(path, encoding="utf-8") as handle:
-            kept = json.load(handle)
-    except FileNotFoundError:
-        return {}
-    except ValueError:
-        raise ConfigError(f"{path} is not valid JSON; fix it or delete it to generate new secrets") from None
-    if not isinstance(kept, dict) or not all(isinstance(value, str) for value in kept.values()):
-        raise ConfigError(f"{path} must hold a JSON object of strings; fix it or delete it to generate new secrets")
-    return kept
-
-
-def _write_private(path, content):
-    temp = path + ".new"
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(content, handle)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.chmod(temp, 0o600)
-    os.replace(temp, path)
