@@ -68,10 +68,6 @@ def authenticate(refresh=False):
     g.token = get_jwt()
 
 
-def current_user():
-    return g.user
-
-
 # -- revocation, persisted so it holds across restarts and worker processes ------------------
 def revoke(claims):
     """Revoke a decoded token until it would have expired anyway; prune entries past expiry.

@@ -26,10 +26,6 @@ def ok(data=None, message=None, status=200, headers=None, meta=None):
     return response
 
 
-def created(data, message):
-    return ok(data, message, status=201)
-
-
 def ok_resource(data, message=None, status=200):
     """A single resource, with its ETag so a client can update it with If-Match."""
     return ok(data, message, status=status, headers={"ETag": etag_of(data)})

@@ -178,9 +178,6 @@ class Store:
                 broken[exc.filename] = str(exc)
         return broken
 
-    def is_empty(self):
-        return not any(self.exists(name) for name in self.names)
-
 
 # -- record collections ---------------------------------------------------------------------
 def insert_record(document, fields):
