@@ -1,0 +1,31 @@
+"""The demo production (SPEC §5): a board across the three statuses, shots with versions."""
+import datetime
+
+from services import demo
+
+
+def test_demo_production_has_a_realistic_board_and_pipeline(app, runner):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    client = app.test_client()
+    login = client.post("/api/auth/login", json={"username": "producer", "password": app.config["DEMO_PASSWORD"]})
+    headers = {"Authorization": "Bearer " + login.get_json()["data"]["access_token"]}
+
+    tasks = client.get("/api/tasks", headers=headers).get_json()["data"]
+    today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+    assert len(tasks) == len(demo.DEMO_TASKS) == 12
+    assert {task["status"] for task in tasks} == {"todo", "in_progress", "done"}
+    assert len({task["assigneeId"] for task in tasks if task["assigneeId"]}) >= 4
+    overdue = [t for t in tasks if t["dueDate"] < today and t["status"] != "done"]
+    assert len(overdue) >= 2
+    assert all(task["assignee"] for task in tasks if task["assigneeId"])
+
+    shots = client.get("/api/vfx", headers=headers).get_json()["data"]
+    assert len(shots) == 5
+    assert len({shot["status"] for shot in shots}) >= 3
+    labels = [[v["version"] for v in shot["versions"]] for shot in shots]
+    assert ["v001", "v002", "v003"] in labels and [] in labels
+
+    crew_view = client.post("/api/auth/login", json={"username": "crew", "password": app.config["DEMO_PASSWORD"]})
+    crew_headers = {"Authorization": "Bearer " + crew_view.get_json()["data"]["access_token"]}
+    crew_tasks = client.get("/api/tasks", headers=crew_headers).get_json()["data"]
+    assert crew_tasks and all(task["assignee"] == "Carlos Crew" for task in crew_tasks)
