@@ -33,7 +33,8 @@ class Records:
 
     def update(self, record_id, changes, if_match=None, check=None):
         """Apply only the sent fields to the current record; ``check(collection, record, changes)``
-        runs under the lock after the precondition and may refuse."""
+        runs under the lock after the precondition and may refuse (or, like adding a VFX version,
+        amend the record itself)."""
         with get_store().transaction(self.name) as collection:
             record = self._find(collection, record_id)
             check_if_match(self.present(record), if_match)

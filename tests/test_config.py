@@ -328,3 +328,14 @@ def test_secrets_file_with_a_non_string_value_stops_startup_with_a_clear_message
     (data_dir / ".secrets.json").write_text('{"SECRET_KEY": 12345, "JWT_SECRET_KEY": null}')
     with pytest.raises(ConfigError, match=r"\.secrets\.json"):
         create_app({"DATA_DIR": str(data_dir), "SECRET_KEY": None, "JWT_SECRET_KEY": None, "AUTO_SEED": False})
+
+
+def test_startup_removes_temp_files_left_by_an_interrupted_write(tmp_path):
+    from app import create_app
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    leftover = data_dir / ".users.json.abc123.tmp"
+    leftover.write_text('{"seq": 1, "items": {')
+    create_app({"DATA_DIR": str(data_dir), "SECRET_KEY": "k" * 40, "JWT_SECRET_KEY": "k" * 40, "AUTO_SEED": False})
+    assert not leftover.exists()

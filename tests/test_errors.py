@@ -218,3 +218,10 @@ def test_absurdly_nested_json_is_a_400_not_a_crash(client, auth):
     response = client.post("/api/tasks", data=body, content_type="application/json", headers=auth.headers("producer"))
     assert response.status_code == 400
     assert response.get_json()["errors"] == {"body": "must be valid JSON"}
+
+
+def test_a_json_body_with_a_declared_length_over_one_mib_is_a_413(client, auth):
+    body = '{"title": "' + "x" * (1024 * 1024) + '"}'
+    response = client.post("/api/tasks", data=body, content_type="application/json", headers=auth.headers("producer"))
+    assert response.status_code == 413
+    assert response.get_json()["success"] is False

@@ -15,11 +15,11 @@ def json_body(optional=False):
         if not _has_body():
             raise ApiError("Request body must be a JSON object", errors={"body": "is required"})
         raise UnsupportedMediaType()
-    # One byte of slack: a chunked body (no Content-Length) is cut at the stream limit without an
-    # error, so reading one byte past 1 MiB is how "over the limit" shows instead of a truncated,
-    # possibly still valid, document.
+    # One byte of slack: werkzeug refuses a declared Content-Length over the limit itself, but cuts
+    # a chunked body at the limit without an error, so reading one byte past 1 MiB is how "over
+    # the limit" shows instead of a truncated, possibly still valid, document.
     request.max_content_length = JSON_LIMIT + 1
-    if (request.content_length or 0) > JSON_LIMIT or len(request.get_data(cache=True)) > JSON_LIMIT:
+    if len(request.get_data(cache=True)) > JSON_LIMIT:
         raise RequestEntityTooLarge()
     try:
         body = request.get_json(silent=True)
