@@ -18,7 +18,7 @@ def login():
 @bp.get("/me")
 @requires(SIGNED_IN)
 def me():
-    return ok(public(g.user))
+    return ok(public(g.user), f"Signed in as {g.user['username']}")
 
 
 @bp.post("/refresh")

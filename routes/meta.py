@@ -11,4 +11,4 @@ bp = Blueprint("meta", __name__)
 @bp.get("/health")
 @requires(PUBLIC)
 def health():
-    return ok({"status": "ok", "version": VERSION})
+    return ok({"status": "ok", "version": VERSION}, "API is up")

@@ -11,19 +11,19 @@ bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 @bp.get("")
 @requires("tasks:read")  # roles without tasks:read_all see only their own tasks
 def list_tasks():
-    return ok_list(tasks_service.list_tasks(g.user, request.args))
+    return ok_list(tasks_service.list_tasks(g.user, request.args), "task")
 
 
 @bp.get("/assignee/<user_id>")
 @requires("tasks:read")
 def tasks_of(user_id):
-    return ok_list(tasks_service.tasks_of(user_id, g.user, request.args))
+    return ok_list(tasks_service.tasks_of(user_id, g.user, request.args), "task")
 
 
 @bp.get("/<task_id>")
 @requires("tasks:read")
 def get_task(task_id):
-    return ok_resource(tasks_service.get_task(task_id, g.user))
+    return ok_resource(tasks_service.get_task(task_id, g.user), f"Task {task_id}")
 
 
 @bp.post("")

@@ -11,13 +11,13 @@ bp = Blueprint("users", __name__, url_prefix="/users")
 @bp.get("")
 @requires("users:read")
 def list_users():
-    return ok_list(users_service.list_users(request.args))
+    return ok_list(users_service.list_users(request.args), "user")
 
 
 @bp.get("/<user_id>")
 @requires("users:read")
 def get_user(user_id):
-    return ok_resource(users_service.get_user(user_id))
+    return ok_resource(users_service.get_user(user_id), f"User {user_id}")
 
 
 @bp.post("")

@@ -11,19 +11,19 @@ bp = Blueprint("vfx", __name__, url_prefix="/vfx")
 @bp.get("")
 @requires("vfx:read")
 def list_shots():
-    return ok_list(vfx_service.list_shots(request.args))
+    return ok_list(vfx_service.list_shots(request.args), "VFX shot")
 
 
 @bp.get("/assignee/<user_id>")
 @requires("vfx:read")
 def shots_of(user_id):
-    return ok_list(vfx_service.shots_of(user_id, request.args))
+    return ok_list(vfx_service.shots_of(user_id, request.args), "VFX shot")
 
 
 @bp.get("/<shot_id>")
 @requires("vfx:read")
 def get_shot(shot_id):
-    return ok_resource(vfx_service.get_shot(shot_id))
+    return ok_resource(vfx_service.get_shot(shot_id), f"VFX shot {shot_id}")
 
 
 @bp.post("")

@@ -3,7 +3,7 @@ from services.records import Records, check_assignee, require_user, with_assigne
 from utils.errors import Forbidden
 from utils.listing import ListSpec, query
 from utils.permissions import can
-from utils.validation import SERVER_OWNED, Date, Enum, Number, String, validate
+from utils.validation import SERVER_OWNED, Date, Enum, Number, Reference, String, validate
 
 STATUSES = ("todo", "in_progress", "done")
 PRIORITIES = ("low", "medium", "high")
@@ -14,7 +14,7 @@ SCHEMA = {
     "status": Enum(STATUSES, default="todo"),
     "priority": Enum(PRIORITIES, default="medium"),
     "category": String(max_len=100, default=""),
-    "assigneeId": String(min_len=1, max_len=50, nullable=True, default=None),
+    "assigneeId": Reference(),
     "dueDate": Date(nullable=True, default=None),
     "estimatedHours": Number(minimum=0, maximum=10000, nullable=True, default=None),
 }

@@ -4,7 +4,7 @@ from utils import clock
 from utils.errors import Conflict, ValidationError
 from utils.listing import ListSpec, query
 from utils.store import get_store
-from utils.validation import SERVER_OWNED, Date, Enum, Field, FieldError, Number, String, validate
+from utils.validation import SERVER_OWNED, Date, Enum, Field, FieldError, FileSize, Number, Reference, String, validate
 
 STATUSES = ("todo", "in_progress", "in_review", "done")
 LEVELS = ("low", "medium", "high")
@@ -22,12 +22,12 @@ class NoVersions(Field):
 
 SCHEMA = {
     "shotName": String(min_len=1, max_len=100, required=True),
-    "sceneId": String(min_len=1, max_len=50, nullable=True, default=None),
+    "sceneId": Reference(),
     "description": String(max_len=5000, default=""),
     "status": Enum(STATUSES, default="todo"),
     "priority": Enum(LEVELS, default="medium"),
     "complexity": Enum(LEVELS, default="medium"),
-    "assigneeId": String(min_len=1, max_len=50, nullable=True, default=None),
+    "assigneeId": Reference(),
     "dueDate": Date(nullable=True, default=None),
     "estimatedHours": Number(minimum=0, maximum=10000, nullable=True, default=None),
     "versions": NoVersions(default=list),
@@ -35,8 +35,8 @@ SCHEMA = {
 VERSION_SCHEMA = {
     "status": Enum(VERSION_STATUSES, default="review"),
     "notes": String(max_len=5000, default=""),
-    "fileSize": Number(minimum=0, maximum=10**15, integer=True, nullable=True, default=None),
-    "assetId": String(min_len=1, max_len=50, nullable=True, default=None),
+    "fileSize": FileSize(nullable=True, default=None),
+    "assetId": Reference(),
     "date": Date(default=clock.today),
 }
 IGNORED = SERVER_OWNED | {"assignee"}

@@ -1,7 +1,7 @@
 def test_health_is_public_and_enveloped(client):
     response = client.get("/api/health")
     assert response.status_code == 200
-    assert response.get_json() == {"success": True, "data": {"status": "ok", "version": "1.0.0"}}
+    assert response.get_json() == {"success": True, "data": {"status": "ok", "version": "1.0.0"}, "message": "API is up"}
 
 
 def test_producer_lists_the_six_users(client, auth):

@@ -20,20 +20,27 @@ def envelope(success, data=None, message=None, errors=None, meta=None, status=20
     return response
 
 
-def ok(data=None, message=None, status=200, headers=None, meta=None):
+def ok(data, message, status=200, headers=None, meta=None):
+    """Success; ``message`` is required, reads included: the frontend shows it (SPEC §2)."""
     response = envelope(True, data=data, message=message, meta=meta, status=status)
     response.headers.update(headers or {})
     return response
 
 
-def ok_resource(data, message=None, status=200):
+def ok_resource(data, message, status=200):
     """A single resource, with its ETag so a client can update it with If-Match."""
     return ok(data, message, status=status, headers={"ETag": etag_of(data)})
 
 
-def ok_list(page):
-    """A list: ``data`` stays a JSON array; paging adds ``meta``; always ``X-Total-Count``."""
-    return ok(page.items, meta=page.meta, headers={"X-Total-Count": str(page.total)})
+def ok_list(page, noun, plural=None):
+    """A list: ``data`` stays a JSON array; paging adds ``meta``; always ``X-Total-Count``.
+    The message counts the whole list: "12 tasks", "1 task"."""
+    return ok(page.items, count(page.total, noun, plural), meta=page.meta, headers={"X-Total-Count": str(page.total)})
+
+
+def count(number, noun, plural=None):
+    """ "1 task", "12 tasks", "3 ledger entries" (with ``plural`` given)."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 
 def etag_of(resource):

@@ -7,7 +7,7 @@ Fields the server owns are dropped silently (SPEC §2).
 import datetime
 import math
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from utils.errors import ValidationError
 
@@ -121,8 +121,48 @@ class Boolean(Field):
 
 
 class Date(Field):
+    """A ``YYYY-MM-DD`` date, or an ISO 8601 timestamp with ``Z`` or an offset (what JavaScript's
+    ``toISOString()`` sends), stored as that instant's UTC date."""
+
     def check(self, value):
+        if isinstance(value, str) and "T" in value:
+            return _utc_date_of(value)
         return parse_date(value)
+
+
+class Reference(String):
+    """The id of another record, or null; ``""`` (a form with nothing picked) also means null.
+    Whether the id exists is the domain's check, which names the field."""
+
+    def __init__(self, **kw):
+        super().__init__(min_len=1, max_len=50, nullable=True, default=None, **kw)
+
+    def clean(self, value):
+        return super().clean(None if value == "" else value)
+
+
+class FileSize(Field):
+    """Integer bytes, or a size with a unit (``"2.1 GB"``; 1 KB = 1024 B), rounded to the nearest
+    byte (halves up). Stored as integer bytes."""
+
+    UNITS = {"B": 0, "KB": 1, "MB": 2, "GB": 3, "TB": 4}
+    HINT = 'must be integer bytes or a size with a unit, e.g. "2.1 GB" (B, KB, MB, GB, TB)'
+    MAXIMUM = 10**15
+
+    def check(self, value):
+        if isinstance(value, str):
+            match = re.fullmatch(r"\s*(\d{1,15}(?:\.\d{1,6})?)\s*([A-Za-z]{1,2})\s*", value)
+            if not match or match.group(2).upper() not in self.UNITS:
+                raise FieldError(self.HINT)
+            exact = Decimal(match.group(1)) * 1024 ** self.UNITS[match.group(2).upper()]
+            value = int(exact.to_integral_value(rounding=ROUND_HALF_UP))
+        elif isinstance(value, bool) or not isinstance(value, (int, float)) or not float(value).is_integer():
+            raise FieldError(self.HINT)
+        if value < 0:
+            raise FieldError("must be at least 0 bytes")
+        if value > self.MAXIMUM:
+            raise FieldError(f"must be at most {self.MAXIMUM} bytes")
+        return int(value)
 
 
 class StringList(Field):
@@ -148,6 +188,18 @@ def parse_date(value):
     except ValueError:
         raise FieldError("must be a real calendar date YYYY-MM-DD") from None
     return value
+
+
+def _utc_date_of(value):
+    """The UTC date of an ISO 8601 timestamp that carries ``Z`` or an offset."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})", value):
+        raise FieldError("must be a date YYYY-MM-DD or a timestamp with Z or an offset, e.g. 2026-11-25T17:04:28Z")
+    text = re.sub(r"\.(\d{1,6})\d*", r".\1", value)  # Python keeps microseconds, not nanoseconds
+    try:
+        instant = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise FieldError("must be a real calendar date and time") from None
+    return instant.astimezone(datetime.timezone.utc).date().isoformat()
 
 
 def validate(body, schema, partial=False, ignored=SERVER_OWNED):
