@@ -4,18 +4,21 @@ Every write runs inside the store's lock: the `If-Match` check, the domain's own
 uniqueness, references) and the change all see the same, current record, so a partial update
 never overwrites a field another client changed meanwhile.
 """
+import copy
+
 from services import users
-from utils import clock
+from utils import activity, clock
 from utils.errors import NotFound, ValidationError
 from utils.etags import check_if_match
 from utils.store import get_store, insert_record
 
 
 class Records:
-    def __init__(self, name, label, present):
+    def __init__(self, name, label, present, entity):
         self.name = name  # store document
         self.label = label  # "Task", "VFX shot": used in messages
         self.present = present  # stored record -> what clients see
+        self.entity = entity  # the activity log's name for it ("task", "vfx_shot")
 
     def all(self):
         return list(get_store().read(self.name)["items"].values())
@@ -29,7 +32,9 @@ class Records:
         with get_store().transaction(self.name) as collection:
             if check:
                 check(collection, fields)
-            return insert_record(collection, {**fields, "createdAt": now, "updatedAt": now, "createdBy": actor["id"]})
+            record = insert_record(collection, {**fields, "createdAt": now, "updatedAt": now, "createdBy": actor["id"]})
+        activity.record("create", self.entity, record["id"], after=record)
+        return record
 
     def update(self, record_id, changes, if_match=None, check=None):
         """Apply only the sent fields to the current record; ``check(collection, record, changes)``
@@ -38,17 +43,20 @@ class Records:
         with get_store().transaction(self.name) as collection:
             record = self._find(collection, record_id)
             check_if_match(self.present(record), if_match)
+            before = copy.deepcopy(record)
             if check:
                 check(collection, record, changes)
             record.update(changes, updatedAt=clock.timestamp())
-            return record
+        activity.record("update", self.entity, record_id, before=before, after=record)
+        return record
 
     def delete(self, record_id, if_match=None):
         with get_store().transaction(self.name) as collection:
             record = self._find(collection, record_id)
             check_if_match(self.present(record), if_match)
             del collection["items"][record_id]
-            return record
+        activity.record("delete", self.entity, record_id, before=record)
+        return record
 
     def _find(self, collection, record_id):
         record = collection["items"].get(record_id)

@@ -29,7 +29,7 @@ LISTING = ListSpec(
               "estimatedHours", "createdAt", "updatedAt"),
 )
 
-records = Records("tasks", "Task", with_assignee)
+records = Records("tasks", "Task", with_assignee, entity="task")
 
 
 def list_tasks(actor, args):

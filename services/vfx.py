@@ -50,7 +50,7 @@ LISTING = ListSpec(
               "estimatedHours", "createdAt", "updatedAt"),
 )
 
-records = Records("vfx", "VFX shot", with_assignee)
+records = Records("vfx", "VFX shot", with_assignee, entity="vfx_shot")
 
 
 def list_shots(args):
