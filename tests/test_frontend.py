@@ -1,0 +1,164 @@
+"""The React frontend's requests, replayed as it sends them (issue 6, SPEC §2 "What the React
+frontend's API client sends"), against the demo production.
+
+Its API client sends `Content-Type: application/json` on every request, GET and DELETE included,
+and the Bearer token from the login answer; it shows `message` of every answer in a toast.
+"""
+import pytest
+
+from utils.responses import count
+
+BIG_VERSION_BYTES = 2254857830  # "2.1 GB" = 2.1 × 1024³ = 2,254,857,830.4 → nearest byte
+
+
+@pytest.fixture
+def demo(app, runner):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    return app
+
+
+class Frontend:
+    """What the frontend's fetch wrapper does: JSON content type always, Bearer token when logged in."""
+
+    def __init__(self, client, password):
+        self.client, self.password, self.token = client, password, None
+
+    def login(self, username):
+        answer = self.send("POST", "/api/auth/login", {"username": username, "password": self.password})
+        assert answer.status_code == 200, answer.get_json()
+        self.token = answer.get_json()["data"]["access_token"]
+        return answer.get_json()["data"]["user"]
+
+    def send(self, method, path, body=None):
+        headers = {"Content-Type": "application/json"}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        return self.client.open(path, method=method, json=body, headers=headers)
+
+
+@pytest.fixture
+def frontend(demo):
+    return Frontend(demo.test_client(), demo.config["DEMO_PASSWORD"])
+
+
+def user_id(frontend, username):
+    return next(u["id"] for u in frontend.send("GET", "/api/users").get_json()["data"] if u["username"] == username)
+
+
+def data(answer, status=200):
+    body = answer.get_json()
+    assert answer.status_code == status, body
+    assert body["success"] is True and isinstance(body["message"], str) and body["message"]
+    return body["data"]
+
+
+# -- the requests it sends ------------------------------------------------------------------
+def test_creating_a_task_from_the_form_with_nobody_picked(frontend):
+    frontend.login("producer")
+    body = {"title": "Hire a second unit DP", "description": "For the harbour nights", "status": "todo",
+            "assignee": "", "assigneeId": "", "dueDate": "2026-12-15", "priority": "high",
+            "category": "Camera", "estimatedHours": 2.5}
+    task = data(frontend.send("POST", "/api/tasks", body), 201)
+    assert (task["assigneeId"], task["assignee"], task["estimatedHours"]) == (None, None, 2.5)
+    stored = data(frontend.send("GET", f"/api/tasks/{task['id']}"))
+    assert stored["dueDate"] == "2026-12-15" and stored["title"] == "Hire a second unit DP"
+
+
+def test_creating_a_task_with_a_picked_assignee_and_its_echoed_name(frontend):
+    frontend.login("pm")
+    crew = user_id(frontend, "crew")
+    body = {"title": "Print call sheets", "description": "", "status": "in_progress", "assignee": "Somebody Else",
+            "assigneeId": crew, "dueDate": "2026-12-02T09:30:00.000Z", "priority": "low", "category": "",
+            "estimatedHours": 1}
+    task = data(frontend.send("POST", "/api/tasks", body), 201)
+    assert (task["assigneeId"], task["assignee"], task["dueDate"]) == (crew, "Carlos Crew", "2026-12-02")
+
+
+def test_dragging_a_card_as_its_assignee(frontend):
+    me = frontend.login("crew")
+    mine = data(frontend.send("GET", "/api/tasks"))
+    todo = next(task for task in mine if task["status"] == "todo")
+    moved = frontend.send("PUT", f"/api/tasks/{todo['id']}", {"status": "in_progress"})
+    assert data(moved)["status"] == "in_progress" and moved.get_json()["message"] == "Task updated"
+    assert data(frontend.send("GET", f"/api/tasks/{todo['id']}"))["assigneeId"] == me["id"]
+
+
+def test_an_empty_assignee_on_update_unassigns(frontend):
+    frontend.login("producer")
+    task = next(t for t in data(frontend.send("GET", "/api/tasks")) if t["assigneeId"])
+    updated = data(frontend.send("PUT", f"/api/tasks/{task['id']}", {**task, "assigneeId": ""}))
+    assert (updated["assigneeId"], updated["assignee"]) == (None, None)
+
+
+def test_creating_a_shot_as_the_shot_form_sends_it(frontend):
+    frontend.login("vfx")
+    body = {"shotName": "SH900_fog_bank", "sceneId": "", "description": "Roll fog over the pier",
+            "status": "todo", "priority": "medium", "assignee": "Lisa Park", "dueDate": "2026-12-20",
+            "estimatedHours": 12, "complexity": "high", "versions": []}
+    shot = data(frontend.send("POST", "/api/vfx", body), 201)
+    assert (shot["sceneId"], shot["assigneeId"], shot["assignee"], shot["versions"]) == (None, None, None, [])
+
+
+def test_adding_a_version_with_a_size_and_a_timestamp(frontend):
+    frontend.login("vfx")
+    shot = data(frontend.send("GET", "/api/vfx"))[0]
+    body = {"version": "v003", "status": "review", "notes": "Comp with new grade", "fileSize": "2.1 GB",
+            "date": "2026-12-01T18:40:00.123Z"}
+    updated = data(frontend.send("PUT", f"/api/vfx/version/{shot['id']}", body), 201)
+    added = updated["versions"][-1]
+    assert added["version"] == f"v{len(shot['versions']) + 1:03d}"  # the server labels versions
+    assert (added["fileSize"], added["date"], added["status"]) == (BIG_VERSION_BYTES, "2026-12-01", "review")
+    assert data(frontend.send("GET", f"/api/vfx/{shot['id']}"))["versions"][-1]["fileSize"] == BIG_VERSION_BYTES
+
+
+def test_get_and_delete_with_a_json_content_type_and_no_body(frontend):
+    frontend.login("producer")
+    task = data(frontend.send("GET", "/api/tasks"))[0]
+    assert data(frontend.send("DELETE", f"/api/tasks/{task['id']}"))["id"] == task["id"]
+    assert frontend.send("GET", f"/api/tasks/{task['id']}").status_code == 404
+
+
+def test_logout_with_a_json_content_type_and_no_body(frontend):
+    frontend.login("producer")
+    assert frontend.send("POST", "/api/auth/logout").status_code == 200
+    assert frontend.send("GET", "/api/auth/me").status_code == 401
+
+
+# -- messages on reads ------------------------------------------------------------------------
+def test_list_messages_count_the_whole_list(frontend):
+    frontend.login("producer")
+    tasks = frontend.send("GET", "/api/tasks?page=1&per_page=5")
+    assert tasks.get_json()["message"] == "12 tasks" and len(tasks.get_json()["data"]) == 5
+    assert frontend.send("GET", "/api/users").get_json()["message"] == "6 users"
+    assert frontend.send("GET", "/api/vfx").get_json()["message"] == "5 VFX shots"
+    assert frontend.send("GET", "/api/tasks/4").get_json()["message"] == "Task 4"
+
+
+def test_count_uses_the_singular_for_one():
+    assert (count(1, "task"), count(0, "task"), count(3, "ledger entry", "ledger entries")) == (
+        "1 task", "0 tasks", "3 ledger entries")
+
+
+# Sample values for the path parameters of GET routes, from the demo production.
+PATH_SAMPLES = {"task_id": "1", "user_id": "1", "shot_id": "1"}
+NOT_ENVELOPES = set()  # GET routes that answer bytes or HTML, not an envelope
+
+
+def test_every_get_route_answers_with_a_message(demo, frontend):
+    """Walks the app's URL map, so a GET route added without a message fails here."""
+    frontend.login("producer")
+    walked = 0
+    for rule in demo.url_map.iter_rules():
+        if not rule.rule.startswith("/api") or "GET" not in rule.methods or rule.endpoint in NOT_ENVELOPES:
+            continue
+        missing = set(rule.arguments) - set(PATH_SAMPLES)
+        assert not missing, f"{rule.rule}: add a sample value for {missing} to PATH_SAMPLES"
+        url = rule.rule
+        for name in rule.arguments:
+            url = url.replace(f"<{name}>", PATH_SAMPLES[name]).replace(f"<path:{name}>", PATH_SAMPLES[name])
+        answer = frontend.send("GET", url)
+        assert answer.status_code == 200, (url, answer.get_json())
+        message = answer.get_json().get("message")
+        assert isinstance(message, str) and message.strip(), f"{url} answers without a message"
+        walked += 1
+    assert walked >= 9
