@@ -10,7 +10,7 @@ import cli
 import routes
 from services import auth as auth_service
 from services import demo
-from utils import auth, errors, settings, store
+from utils import activity, auth, errors, settings, store
 from utils.requests import JSON_LIMIT
 
 log = logging.getLogger("prodsight")
@@ -43,6 +43,7 @@ def create_app(config=None):
         always_send=False,  # only answer requests that carry an Origin
     )
     errors.register_error_handlers(app)
+    activity.init_app(app)
     routes.register_blueprints(app)
     cli.init_app(app)
     _limit_json_bodies(app)
@@ -62,6 +63,8 @@ def _report_store_problems(data_store):
         log.warning("Removed %s, left by an interrupted write", entry)
     for filename, problem in data_store.broken_files().items():
         log.error("%s: requests that need it will fail until a person fixes it", problem)
+    if activity.repair_log():
+        log.warning("Cut a torn last line off %s, left by an interrupted write", activity.event_log().filename)
 
 
 def _warn_about_demo_password():
@@ -89,7 +92,9 @@ def _seed_on_first_request(app):
     def seed_once():
         if state["checked"]:
             return
-        if demo.seed_if_empty():
+        with activity.muted():  # the seed's writes are not this request's event
+            seeded = demo.seed_if_empty()
+        if seeded:
             demo.warn_if_default_password()
         state["checked"] = True
 

@@ -1,5 +1,6 @@
 """`check-data`: every data file parses, and every stored record fits its domain's schema."""
 from services import tasks, users, vfx
+from utils import activity
 from utils.errors import ValidationError
 from utils.store import StoreCorruptError, get_store
 from utils.validation import SERVER_OWNED, validate
@@ -24,7 +25,12 @@ def check_all():
             continue
         if name in RECORD_SCHEMAS:
             problems += _check_collection(store.filename(name), document, RECORD_SCHEMAS[name])
-    return problems + _dangling_assignees(store)
+    return problems + _dangling_assignees(store) + _damaged_log_lines()
+
+
+def _damaged_log_lines():
+    log = activity.event_log()
+    return [f"{log.filename} line {number}: {problem}" for number, problem in log.damaged_lines()]
 
 
 def _dangling_assignees(store):

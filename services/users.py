@@ -2,7 +2,9 @@
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from utils import clock
+import copy
+
+from utils import activity, clock
 from utils.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationError
 from utils.etags import check_if_match
 from utils.listing import ListSpec, query
@@ -86,6 +88,7 @@ def create_user(body, actor=None, schema=SCHEMA):
             _check_may_create(_acting(users, actor), fields["role"])
         _check_unique(users, fields)
         record = insert_record(users, {**fields, "passwordHash": password_hash, "createdAt": now, "updatedAt": now})
+    activity.record("create", "user", record["id"], after=record)
     return public(record)
 
 
@@ -103,7 +106,9 @@ def update_user(user_id, body, actor, if_match=None):
         current_password = changes.pop("current_password", None)
         if changes.pop("password", None) and actor["id"] == user_id:
             _check_current_password(user, current_password)
+        before = copy.deepcopy(user)
         user.update(changes, updatedAt=clock.timestamp())
+    activity.record("update", "user", user_id, before=before, after=user)
     return public(user)
 
 
@@ -134,6 +139,7 @@ def delete_user(user_id, actor, if_match=None):
         if user["role"] == "Producer" and len(producers) == 1:
             raise Conflict("The last Producer cannot be deleted")
         del users["items"][user_id]
+    activity.record("delete", "user", user_id, before=user)
     release_assignments(user_id)
 
 

@@ -1,6 +1,6 @@
 """The VFX pipeline (SPEC §3 VFX): shots, and versions v001, v002... labelled by the server."""
 from services.records import Records, check_assignee, require_user, with_assignee, with_assignees
-from utils import clock
+from utils import activity, clock
 from utils.errors import Conflict, ValidationError
 from utils.listing import ListSpec, query
 from utils.store import get_store
@@ -93,8 +93,10 @@ def add_version(shot_id, body, actor):
     _check_asset(fields.get("assetId"))
 
     def check(_shots, shot, _changes):
-        label = f"v{len(shot['versions']) + 1:03d}"
-        shot["versions"].append({"version": label, **fields, "createdBy": actor["id"], "createdAt": clock.timestamp()})
+        version = {"version": f"v{len(shot['versions']) + 1:03d}", **fields, "createdBy": actor["id"],
+                   "createdAt": clock.timestamp()}
+        shot["versions"].append(version)
+        activity.record("create", "vfx_version", shot_id, after=version)  # the request's event, not the shot update
 
     return with_assignee(records.update(shot_id, {}, check=check))
 

@@ -85,6 +85,15 @@ def _sort(records, sort, spec, errors):
     return present + missing
 
 
+def paging(args):
+    """(page, per_page) for a list that is always paged (page 1 of 50 unless asked); 400 when bad."""
+    errors = {}
+    number, per_page = _paging({"page": "1", **args}, errors)
+    if errors:
+        raise ValidationError(errors, message="Invalid query parameters")
+    return number, per_page
+
+
 def _paging(args, errors):
     if "page" not in args and "per_page" not in args:
         return None

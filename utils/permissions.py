@@ -6,12 +6,12 @@ _EVERYONE = {"users:read", "tasks:read", "script:read", "assets:read", "assets:u
 PERMISSIONS = {
     "Producer": _EVERYONE | {
         "users:manage", "tasks:read_all", "tasks:write", "budget:read", "budget:write",
-        "script:write", "vfx:read", "vfx:write", "assets:delete_any", "analytics:read",
+        "script:write", "vfx:read", "vfx:write", "assets:delete_any", "analytics:read", "activity:read",
     },
     "Director": _EVERYONE | {"tasks:read_all", "script:write", "vfx:read"},
     "Production Manager": _EVERYONE | {
         "users:manage_crew", "tasks:read_all", "tasks:write", "budget:read", "budget:write",
-        "vfx:read", "assets:delete_any", "analytics:read",
+        "vfx:read", "assets:delete_any", "analytics:read", "activity:read",
     },
     "Crew": set(_EVERYONE),
     "VFX": _EVERYONE | {"vfx:read", "vfx:write"},

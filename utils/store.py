@@ -19,6 +19,8 @@ import tempfile
 import threading
 import time
 
+from utils.eventlog import EventLog
+
 TEMP_SUFFIX = ".tmp"
 
 
@@ -58,6 +60,10 @@ class Store:
 
     def filename(self, name):
         return f"{name}.json"
+
+    def log(self, name):
+        """The append-only JSON Lines log ``<name>.jsonl`` (``utils.eventlog``), under this store's lock."""
+        return EventLog(os.path.join(self.data_dir, f"{name}.jsonl"), lambda: self.lock(name))
 
     # -- reading ----------------------------------------------------------------------------
     def read(self, name):
