@@ -35,8 +35,10 @@ ENTRY_SCHEMA = {
     "description": String(min_len=1, max_len=500, required=True),
 }
 DERIVED = frozenset({"total", "spent", "remaining", "percentUsed", "forecast"})
-STORED_ENTRY_SCHEMA = {**ENTRY_SCHEMA, "id": String(min_len=1), "createdBy": String(min_len=1),
-                       "createdAt": String(min_len=1)}
+STORED_ENTRY_SCHEMA = {
+    "id": String(min_len=1, required=True), **ENTRY_SCHEMA, "date": Date(required=True),
+    "createdBy": String(min_len=1, required=True), "createdAt": String(min_len=1, required=True),
+}
 STORED_CATEGORY_SCHEMA = {"name": String(min_len=1, max_len=100, required=True),
                           "budgeted": Number(minimum=0, decimals=2, required=True)}
 
