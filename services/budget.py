@@ -53,6 +53,9 @@ class ChangedElsewhere(Field):
     def clean(self, value):
         raise FieldError(f"are changed with {self.where}, not here")
 
+    def json_schema(self):
+        return {"not": {}, "description": f"Not accepted here: changed with {self.where}"}
+
 
 SETTINGS_INPUT = {**SETTINGS_SCHEMA, "categories": ChangedElsewhere("PUT /api/budget/category/{name}"),
                   "history": ChangedElsewhere("POST /api/budget/history")}
