@@ -3,7 +3,7 @@ from flask import Blueprint, g, request
 from services import budget as budget_service
 from utils.auth import requires
 from utils.requests import json_body
-from utils.responses import ok, ok_list, ok_resource
+from utils.responses import count, ok, ok_list, ok_resource
 
 bp = Blueprint("budget", __name__, url_prefix="/budget")
 
@@ -12,8 +12,8 @@ bp = Blueprint("budget", __name__, url_prefix="/budget")
 @requires("budget:read")
 def overview():
     budget = budget_service.overview()
-    return ok_resource(budget, f"Budget: {budget['currency']} {budget['total']:,.2f} across "
-                               f"{len(budget['categories'])} categories")
+    categories = count(len(budget["categories"]), "category", "categories")
+    return ok_resource(budget, f"Budget: {budget['currency']} {budget['total']:,.2f} across {categories}")
 
 
 @bp.put("")

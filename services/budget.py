@@ -144,7 +144,8 @@ def update_settings(body, if_match=None):
     """Currency and production dates (partial); endDate may not fall before startDate."""
     changes = validate(body, SETTINGS_INPUT, partial=True, ignored=SERVER_OWNED | DERIVED)
     with get_store().transaction(BUDGET) as document:
-        check_if_match(overview(document), if_match)
+        if if_match:
+            check_if_match(overview(document), if_match)
         before = _settings(document)
         document.update(changes)
         start, end = document.get("startDate"), document.get("endDate")
@@ -165,7 +166,8 @@ def put_category(url_name, body, if_match=None):
         if category is None:
             category, before = _new_category(document, name, changes, if_match), None
         else:
-            check_if_match(_present_category(category, _spent_of(document, name)), if_match)
+            if if_match:
+                check_if_match(_present_category(category, _spent_of(document, name)), if_match)
             before = copy.deepcopy(category)
             _rename(document, category, changes.get("name", name))
             category.update(changes)

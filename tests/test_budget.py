@@ -511,3 +511,18 @@ def test_check_data_accepts_the_demo_budget_and_names_a_broken_entry(app, runner
     assert result.exit_code == 1
     assert "budget.json ledger entry 1: amount must be a number" in result.output
     assert "budget.json ledger entry 2: category 'Catering' does not exist" in result.output
+
+
+def test_budget_json_is_claimed_as_the_budget_document(app, client, auth):
+    with app.app_context():
+        assert get_store().read("budget") == {"currency": "USD", "categories": [], "seq": 0, "entries": []}
+    with open(get_path(app), "w") as handle:
+        handle.write('{"seq": 0, "items": {}}')  # the record-collection shape is not a budget
+    response = client.get("/api/budget", headers=auth.headers("producer"))
+    assert response.status_code == 500
+    assert response.get_json()["message"].startswith("Data file budget.json is broken")
+
+
+def get_path(app):
+    with app.app_context():
+        return get_store().path("budget")
