@@ -160,7 +160,7 @@ def update_settings(body, if_match=None):
 def put_category(url_name, body, if_match=None):
     """Update, rename or create the category named in the URL; returns (category, created)."""
     name = _category_name(url_name)
-    changes = validate(body, CATEGORY_SCHEMA, partial=True, ignored=DERIVED)
+    changes = validate(body, CATEGORY_SCHEMA, partial=True, ignored=SERVER_OWNED | DERIVED)
     with get_store().transaction(BUDGET) as document:
         category = _find(document, name)
         if category is None:
