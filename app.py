@@ -9,6 +9,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 import cli
 import routes
 from services import auth as auth_service
+from services import budget as budget_service
 from services import demo
 from utils import activity, auth, errors, settings, store
 from utils.requests import JSON_LIMIT
@@ -31,6 +32,7 @@ def create_app(config=None):
     with app.app_context():
         auth.init_app(app)
         auth_service.init_app(app)
+        budget_service.init_app(app)  # budget.json is a document, claimed before register_documents
         register_documents(data_store)
         _report_store_problems(data_store)
         _warn_about_demo_password()

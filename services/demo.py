@@ -8,7 +8,7 @@ import logging
 
 from flask import current_app
 
-from services import tasks, vfx
+from services import budget, tasks, vfx
 from services import users as users_service
 from utils import clock
 from utils.store import get_store
@@ -123,4 +123,49 @@ def _seed():
                 "status": version_status, "notes": f"Round {number} for {name}",
                 "fileSize": 250_000_000 * number,
             }, people["vfx"])
+    _seed_budget(people, today, producer)
     log.info("Seeded the demo production: log in as producer, director, pm, crew, vfx or distribution")
+
+
+# The demo budget: a production of 90 days, day 46 today. (name, budgeted)
+DEMO_CATEGORIES = (
+    ("Pre-production", 80_000), ("Cast & Crew", 350_000), ("Locations", 150_000),
+    ("Camera & Lighting", 120_000), ("VFX & CGI", 200_000), ("Post-production", 100_000),
+)
+DEMO_START, DEMO_END = -45, 44  # days from today
+# (days from today, amount, category, description): Camera & Lighting is over budget and VFX & CGI,
+# at 65% of its budget with 51% of the production elapsed, is at risk; the others are on track.
+DEMO_LEDGER = (
+    (-45, 8_000, "Pre-production", "Script clearance and research"),
+    (-44, 60_000, "Cast & Crew", "Lead cast deposits"),
+    (-40, 12_000, "Pre-production", "Storyboards"),
+    (-38, 25_000, "Locations", "Harbour location permit"),
+    (-35, 64_000, "Camera & Lighting", "Camera package rental"),
+    (-33, 35_000, "VFX & CGI", "Previs of the rooftop chase"),
+    (-30, 15_000, "Pre-production", "Casting director fee"),
+    (-30, 50_000, "Cast & Crew", "Crew payroll, weeks 1-2"),
+    (-25, 12_000, "Post-production", "Editor deposit"),
+    (-22, 30_000, "Locations", "Warehouse set build"),
+    (-20, 40_000, "Camera & Lighting", "Lighting package"),
+    (-18, 55_000, "VFX & CGI", "Harbour set extension"),
+    (-16, 50_000, "Cast & Crew", "Crew payroll, weeks 3-4"),
+    (-12, 3_000, "Pre-production", "Table read catering"),
+    (-10, 6_750.25, "Post-production", "Dailies processing"),
+    (-8, 12_500, "Camera & Lighting", "Drone unit"),
+    (-6, 40_000, "VFX & CGI", "Storm sky plates"),
+    (-5, 15_000, "Locations", "Location security"),
+    (-2, 10_000, "Camera & Lighting", "Replacement lens after rain damage"),
+    (-1, 1_249.75, "Post-production", "Backup drives for dailies"),
+)
+
+
+def _seed_budget(people, today, producer):
+    def day(offset):
+        return (today + datetime.timedelta(days=offset)).isoformat()
+
+    budget.update_settings({"currency": "USD", "startDate": day(DEMO_START), "endDate": day(DEMO_END)})
+    for name, budgeted in DEMO_CATEGORIES:
+        budget.put_category(name, {"budgeted": budgeted})
+    for offset, amount, category, description in DEMO_LEDGER:
+        budget.add_entry({"date": day(offset), "amount": amount, "category": category,
+                          "description": description}, people["pm"] if amount < 20_000 else producer)

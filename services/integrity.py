@@ -1,5 +1,5 @@
 """`check-data`: every data file parses, and every stored record fits its domain's schema."""
-from services import tasks, users, vfx
+from services import budget, tasks, users, vfx
 from utils import activity
 from utils.errors import ValidationError
 from utils.store import StoreCorruptError, get_store
@@ -25,6 +25,8 @@ def check_all():
             continue
         if name in RECORD_SCHEMAS:
             problems += _check_collection(store.filename(name), document, RECORD_SCHEMAS[name])
+        if name == budget.BUDGET:
+            problems += _check_budget(store.filename(name), document)
     return problems + _dangling_assignees(store) + _damaged_log_lines()
 
 
@@ -69,3 +71,39 @@ def _check_collection(filename, document, schema):
 
 def _derived(schema):
     return frozenset({"permissions", "assignee"}) - set(schema)
+
+
+def _check_budget(filename, document):
+    """Settings, categories and ledger entries fit their schemas; names and ids are unique; every
+    entry's category exists."""
+    settings = {name: document[name] for name in budget.SETTINGS_SCHEMA if name in document}
+    problems = _fields_problems(f"{filename} settings", settings, budget.SETTINGS_SCHEMA)
+    names = set()
+    for index, category in enumerate(document["categories"], start=1):
+        where = f"{filename} category {index}"
+        problems += _fields_problems(where, category, budget.STORED_CATEGORY_SCHEMA)
+        name = category.get("name") if isinstance(category, dict) else None
+        if str(name).lower() in {str(n).lower() for n in names}:
+            problems.append(f"{where}: name {name!r} is used twice")
+        names.add(name)
+    ids = set()
+    for index, entry in enumerate(document["entries"], start=1):
+        where = f"{filename} ledger entry {index}"
+        problems += _fields_problems(where, entry, budget.STORED_ENTRY_SCHEMA)
+        if not isinstance(entry, dict):
+            continue
+        entry_id = str(entry.get("id"))
+        if not entry_id.isdigit() or int(entry_id) > document["seq"] or entry_id in ids:
+            problems.append(f"{where}: id {entry_id} is repeated or not below the document's seq ({document['seq']})")
+        ids.add(entry_id)
+        if entry.get("category") not in names:
+            problems.append(f"{where}: category {entry.get('category')!r} does not exist")
+    return problems
+
+
+def _fields_problems(where, value, schema):
+    try:
+        validate(value, schema)
+    except ValidationError as exc:
+        return [f"{where}: " + "; ".join(f"{field} {problem}" for field, problem in exc.errors.items())]
+    return []

@@ -182,3 +182,13 @@ def test_concurrent_partial_updates_of_different_fields_are_both_kept(app, board
 
         task = tasks.records.get("1")
     assert (task["title"], task["estimatedHours"]) == (f"title {rounds - 1}", rounds)
+
+
+def test_a_list_spec_order_applies_only_when_no_sort_is_asked():
+    from utils.listing import ListSpec, query
+
+    spec = ListSpec(sortable=("date",), order=("-date", "-id"))
+    records = [{"id": "1", "date": "2026-11-01"}, {"id": "2", "date": "2026-11-03"},
+               {"id": "10", "date": "2026-11-03"}, {"id": "3", "date": None}]
+    assert [r["id"] for r in query(records, {}, spec).items] == ["10", "2", "1", "3"]
+    assert [r["id"] for r in query(records, {"sort": "date"}, spec).items] == ["1", "2", "10", "3"]

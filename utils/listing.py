@@ -18,6 +18,7 @@ class ListSpec:
     exact: tuple = ()  # filters compared as exact strings (assigneeId, category...)
     text: tuple = ()  # fields searched by ``q``
     sortable: tuple = ()  # fields accepted by ``sort``
+    order: tuple = ()  # the order without ``sort``, most significant first ("-date", "-createdAt"); else by id
 
 
 @dataclass
@@ -63,11 +64,17 @@ def _matches(record, args, spec, errors):
 def _sort(records, sort, spec, errors):
     records = sorted(records, key=lambda r: _id_key(r.get("id")))
     if not sort:
+        for key in reversed(spec.order):  # stable sorts, least significant key first
+            records = _sorted_by(records, key, spec)
         return records
-    name = sort[1:] if sort.startswith("-") else sort
-    if name not in spec.sortable:
+    if sort.removeprefix("-") not in spec.sortable:
         errors["sort"] = "must be one of: " + ", ".join(spec.sortable) + " (prefix - for descending)"
         return records
+    return _sorted_by(records, sort, spec)
+
+
+def _sorted_by(records, sort, spec):
+    name = sort.removeprefix("-")
     order = spec.enums.get(name)
 
     def key(record):
