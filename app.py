@@ -10,6 +10,7 @@ import cli
 import routes
 from services import auth as auth_service
 from services import demo
+from services import script as script_service
 from utils import auth, errors, settings, store
 from utils.requests import JSON_LIMIT
 
@@ -31,6 +32,7 @@ def create_app(config=None):
     with app.app_context():
         auth.init_app(app)
         auth_service.init_app(app)
+        script_service.register(data_store)  # its own documents, before the rest are claimed
         register_documents(data_store)
         _report_store_problems(data_store)
         _warn_about_demo_password()

@@ -220,5 +220,5 @@ def _finish(scene):
     fields = {key: value for key, value in scene.items() if not key.startswith("_")}
     fields["estimated_runtime_minutes"] = eighths / 8
     fields["scene_description"] = scene["_action"] or ""
-    fields["characters"] = list(scene["_characters"])
+    fields["characters"] = list(scene["_characters"])[:500]
     return fields

@@ -1,5 +1,5 @@
 """`check-data`: every data file parses, and every stored record fits its domain's schema."""
-from services import tasks, users, vfx
+from services import script, tasks, users, vfx
 from utils.errors import ValidationError
 from utils.store import StoreCorruptError, get_store
 from utils.validation import SERVER_OWNED, validate
@@ -24,7 +24,7 @@ def check_all():
             continue
         if name in RECORD_SCHEMAS:
             problems += _check_collection(store.filename(name), document, RECORD_SCHEMAS[name])
-    return problems + _dangling_assignees(store)
+    return problems + _dangling_assignees(store) + script.check_data()
 
 
 def _dangling_assignees(store):
