@@ -172,7 +172,7 @@ def _heading(line):
     location, day_night = _place_and_time(place)
     fields = {"title": text[:500], "int_ext": int_ext, "day_night": day_night, "location": location[:200]}
     if number:
-        fields["notes"] = f"Scene number in the screenplay: {number.group(1)}"
+        fields["_written"] = number.group(1)
     return fields
 
 
@@ -221,4 +221,6 @@ def _finish(scene):
     fields["estimated_runtime_minutes"] = eighths / 8
     fields["scene_description"] = scene["_action"] or ""
     fields["characters"] = list(scene["_characters"])[:500]
+    if scene.get("_written") not in (None, str(scene["scene_number"])):
+        fields["notes"] = f"Scene number in the screenplay: {scene['_written']}"
     return fields
