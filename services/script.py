@@ -25,7 +25,8 @@ SCENE_STATUSES = ("Not Shot", "In Progress", "Completed", "In Review", "Approved
 BREAKDOWN_LISTS = ("characters", "extras", "props", "wardrobe", "makeup_hair", "vehicles_animals_fx",
                    "set_dressing", "special_equipment", "stunts_vfx", "sound_requirements")
 MAX_SCENES = fountain.MAX_SCENES
-MAX_UPLOAD = 5 * 1024 * 1024
+MAX_UPLOAD_MIB = 5
+MAX_UPLOAD = MAX_UPLOAD_MIB * 1024 * 1024
 UPLOAD_TYPES = (".fountain", ".txt")
 
 SCHEMA = {
@@ -434,7 +435,7 @@ def _screenplay_sent(body, upload):
             raise ValidationError({"file": "must be a .fountain or .txt file"})
         raw = stream.read(MAX_UPLOAD + 1)
         if len(raw) > MAX_UPLOAD:
-            raise ApiError(f"Screenplay file over {MAX_UPLOAD // (1024 * 1024)} MiB", status=413)
+            raise ApiError(f"Screenplay file over {MAX_UPLOAD_MIB} MiB", status=413)
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
