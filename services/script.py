@@ -59,6 +59,9 @@ class SceneList(Field):
             raise FieldError(f"must be a list of at most {MAX_SCENES} scenes")
         return value
 
+    def json_schema(self):
+        return {"type": "array", "items": {"type": "object"}, "maxItems": MAX_SCENES}
+
 
 SCRIPT_SCHEMA = {"title": String(max_len=300), "scenes": SceneList()}
 TEXT_SCHEMA = {"content": String(max_len=JSON_LIMIT, strip=False, required=True)}
@@ -143,7 +146,8 @@ def update_scene(scene_id, body, actor, if_match=None):
         before = copy.deepcopy(scene)
         if "scene_number" in changes:
             _check_unique_number(script, changes["scene_number"], scene_id)
-        changed = [name for name, value in changes.items() if scene.get(name) != value]
+        sent_order = dict.fromkeys(ALIASES.get(name, name) for name in body)  # the summary names them as sent
+        changed = [name for name in sent_order if name in changes and scene.get(name) != changes[name]]
         scene.update(changes)
         if changed:  # a body that changes nothing (a client echoing the scene) makes no revision
             _commit(script, actor, f"Scene {before['scene_number']} updated: {', '.join(changed)}")
@@ -165,7 +169,7 @@ def delete_scene(scene_id, actor, if_match=None):
 # -- script writes -------------------------------------------------------------------------------
 def update_script(body, actor, if_match=None):
     """``{title?, scenes?}``; sent scenes replace the list (a scene with a known ``id`` keeps it)."""
-    fields = validate(body, SCRIPT_SCHEMA, partial=True, ignored=SCRIPT_IGNORED | {"modifiedBy"})
+    fields = validate(body, SCRIPT_SCHEMA, partial=True, ignored=SCRIPT_IGNORED)
     with get_store().transaction(SCRIPT) as script:
         check_if_match(present(script), if_match)
         before = _state(script)
@@ -294,11 +298,14 @@ def check_data():
         numbers.add(scene["scene_number"])
     try:
         revisions.load_text(script["textHash"])
+    except StoreCorruptError as exc:
+        problems.append(str(exc))
+    try:
         problems += revisions.problems()
         problems += [f"{store.filename('vfx')} record {shot['id']}: sceneId {shot['sceneId']} names no scene"
                      for shot in vfx.records.all() if shot.get("sceneId") not in (None, *ids)]
-    except StoreCorruptError as exc:
-        problems.append(str(exc))
+    except StoreCorruptError:
+        pass  # the history index or vfx.json does not parse: reported by name with every broken file
     return problems
 
 

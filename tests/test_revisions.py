@@ -77,7 +77,7 @@ def test_summaries_say_what_changed_in_one_line(client, auth):
         "Scene 4 deleted",
         "Script updated: title",
         "Screenplay text updated (2 pages)",
-        "Scene 4 updated: day_night, location",
+        "Scene 4 updated: location, day_night",
         "Scene 4 added: INT. KITCHEN - NIGHT",
         "Initial script",
     ]
@@ -247,3 +247,17 @@ def test_two_processes_editing_two_scenes_both_keep_every_change_each_in_its_own
         state = client.get(f"/api/script/versions/{entry['version']}", headers=auth.headers("crew")).get_json()["data"]
         position = edits - 1 - mine["1"].index(entry)
         assert state["scenes"][0]["notes"] == f"edit {position:02d}"
+
+
+def test_check_data_names_a_missing_revision_file_and_a_missing_text(app, client, auth, runner):
+    producer_put(client, auth, "/api/script/text", {"content": "Draft\n"})
+    new_scene(client, auth)
+    assert runner.invoke(args=["check-data"]).exit_code == 0
+    data_dir = Path(app.config["DATA_DIR"])
+    (data_dir / "script_revision_3.json").unlink()
+    text_file = next(data_dir.glob("script_text_*.json"))
+    text_file.unlink()
+    result = runner.invoke(args=["check-data"])
+    assert result.exit_code == 1
+    assert "script_revisions.json: version 3 has no file script_revision_3.json" in result.output
+    assert f"Data file {text_file.name} is broken (missing, or without its content)" in result.output
