@@ -8,7 +8,7 @@ import logging
 
 from flask import current_app
 
-from services import budget, tasks, vfx
+from services import budget, fountain, script, tasks, vfx
 from services import users as users_service
 from utils import clock
 from utils.store import get_store
@@ -111,9 +111,11 @@ def _seed():
             "assigneeId": people[who]["id"] if who else None,
             "dueDate": (today + datetime.timedelta(days=due_in)).isoformat(), "estimatedHours": hours,
         }, producer)
+    scene_ids = _seed_script(people, today, producer)
     for offset, (name, status, complexity, priority, who, description, versions) in enumerate(DEMO_SHOTS):
         shot = vfx.create_shot({
             "shotName": name, "status": status, "complexity": complexity, "priority": priority,
+            "sceneId": scene_ids[DEMO_SHOT_SCENES[offset]],
             "assigneeId": people[who]["id"] if who else None, "description": description,
             "dueDate": (today + datetime.timedelta(days=7 * (offset + 1))).isoformat(),
             "estimatedHours": 8 * (offset + 2),
@@ -169,3 +171,105 @@ def _seed_budget(people, today, producer):
     for offset, amount, category, description in DEMO_LEDGER:
         budget.add_entry({"date": day(offset), "amount": amount, "category": category,
                           "description": description}, people["pm"] if amount < 20_000 else producer)
+
+
+DEMO_SCREENPLAY = """Title: The Harbour Line
+Credit: Written by
+Author: Daniel Director
+Draft date: 2026-11-01
+
+FADE IN:
+
+EXT. HARBOUR - DUSK #1#
+
+Cranes stand against a burning sky. Container ships crowd the quay.
+
+MARA (V.O.)
+Every ship that came in that winter carried something nobody declared.
+
+INT. HARBOUR MASTER'S OFFICE - NIGHT #2#
+
+Rain on the windows. OLSEN (60s) studies a manifest under a green lamp.
+
+OLSEN
+The Kestrel was due at six.
+
+MARA
+It's a quarter to midnight.
+
+EXT. OPEN SEA - NIGHT #3#
+
+A storm. The KESTREL rolls in black water, lights flickering.
+
+CAPTAIN REYES (O.S.)
+Hold her steady!
+
+INT./EXT. MARA'S VAN - CONTINUOUS #4#
+
+Mara drives with one hand and dials with the other.
+
+MARA (CONT'D)
+Olsen, I need the berth number.
+
+OLSEN (V.O.)
+Berth nine. And Mara - be careful.
+
+EXT. ROOFTOP - NIGHT #5#
+
+Mara sprints across wet tar. A COURIER vaults a skylight ahead of her.
+
+COURIER
+You don't know what's in the box!
+
+EXT. FESTIVAL SQUARE - DAY #6#
+
+Thousands of people under paper lanterns. Mara pushes through the crowd.
+
+VENDOR
+Lanterns! Two for one!
+
+INT. WAREHOUSE - NIGHT #7#
+
+Crates stacked to the ceiling. Gunfire. Muzzle flashes in the dark.
+
+CAPTAIN REYES
+Nobody leaves.
+
+I/E POLICE CAR - DAWN #8#
+
+Mara in the back seat, handcuffed, watching the harbour go by.
+
+EXT. HARBOUR - MORNING #9#
+
+The Kestrel sits empty at berth nine. Gulls. Mara walks the quay alone.
+
+MARA (V.O.)
+Nobody declared it. So nobody lost it.
+
+FADE OUT.
+"""
+
+# scene number -> fields the breakdown cannot read from the text
+DEMO_SCENE_DETAILS = {
+    1: {"scene_status": "Completed", "vfx_required": True, "vfx_details": "Harbour set extension", "mood_tone": "Ominous"},
+    2: {"scene_status": "Completed", "props": ["Manifest", "Green desk lamp"], "scene_complexity": "Low"},
+    3: {"scene_status": "In Review", "vfx_required": True, "vfx_details": "Storm sky replacement",
+        "scene_complexity": "High", "stunts_vfx": ["Tank work"]},
+    4: {"scene_status": "In Progress", "vehicles_animals_fx": ["Mara's van"]},
+    5: {"scene_status": "In Progress", "vfx_required": True, "vfx_details": "Wire removal",
+        "scene_complexity": "High", "stunts_vfx": ["Rooftop chase on wires"]},
+    6: {"vfx_required": True, "vfx_details": "Crowd multiplication", "extras": ["300 festival goers"]},
+    7: {"vfx_required": True, "vfx_details": "Muzzle flashes and smoke", "props": ["Crates", "Prop rifles"],
+        "scene_complexity": "High"},
+    8: {"vehicles_animals_fx": ["Police car"]},
+    9: {"mood_tone": "Quiet", "vehicles_animals_fx": ["Gulls"]},
+}
+DEMO_SHOT_SCENES = (1, 3, 5, 6, 7)  # the scene number of each demo shot, in DEMO_SHOTS order
+
+
+def _seed_script(people, today, producer):
+    """The demo screenplay, broken down into its nine scenes; returns scene ids by scene number."""
+    parsed = fountain.breakdown(DEMO_SCREENPLAY)
+    scenes = [{**fields, **DEMO_SCENE_DETAILS.get(fields["scene_number"], {})} for fields in parsed["scenes"]]
+    seeded = script.seed(parsed["title"], scenes, DEMO_SCREENPLAY, producer)
+    return {scene["scene_number"]: scene["id"] for scene in seeded["scenes"]}

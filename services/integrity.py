@@ -1,5 +1,5 @@
 """`check-data`: every data file parses, and every stored record fits its domain's schema."""
-from services import budget, tasks, users, vfx
+from services import budget, script, tasks, users, vfx
 from utils import activity
 from utils.errors import ValidationError
 from utils.store import StoreCorruptError, get_store
@@ -27,7 +27,7 @@ def check_all():
             problems += _check_collection(store.filename(name), document, RECORD_SCHEMAS[name])
         if name == budget.BUDGET:
             problems += _check_budget(store.filename(name), document)
-    return problems + _dangling_assignees(store) + _damaged_log_lines()
+    return problems + _dangling_assignees(store) + script.check_data() + _damaged_log_lines()
 
 
 def _damaged_log_lines():

@@ -1,0 +1,470 @@
+"""The script (SPEC §3 Script): scenes, derived totals, the screenplay text, and one revision per change.
+
+``script.json`` is one document: the title, the current version, the scenes (a list kept in scene
+number order, ids from ``seq``, never reused) and the hash of the current screenplay text. Every
+change runs under the script's lock and ends in ``_commit``, which saves the next revision, so two
+clients editing two scenes at once both keep their change and each gets its own revision.
+"""
+import copy
+import os
+
+from services import fountain, revisions, vfx
+from utils import activity, clock
+from utils.errors import ApiError, Conflict, NotFound, ValidationError
+from utils.etags import check_if_match
+from utils.listing import ListSpec, query
+from utils.requests import JSON_LIMIT
+from utils.store import StoreCorruptError, get_store
+from utils.validation import SERVER_OWNED, Boolean, Enum, Field, FieldError, Number, String, StringList, validate
+
+SCRIPT = "script"
+INT_EXT = ("INT", "EXT", "INT/EXT")
+DAY_NIGHT = ("DAY", "NIGHT", "DAWN", "DUSK", "MORNING", "EVENING", "CONTINUOUS")
+COMPLEXITIES = ("Low", "Medium", "High")
+SCENE_STATUSES = ("Not Shot", "In Progress", "Completed", "In Review", "Approved")
+BREAKDOWN_LISTS = ("characters", "extras", "props", "wardrobe", "makeup_hair", "vehicles_animals_fx",
+                   "set_dressing", "special_equipment", "stunts_vfx", "sound_requirements")
+MAX_SCENES = fountain.MAX_SCENES
+MAX_UPLOAD_MIB = 5
+MAX_UPLOAD = MAX_UPLOAD_MIB * 1024 * 1024
+UPLOAD_TYPES = (".fountain", ".txt")
+
+SCHEMA = {
+    "scene_number": Number(minimum=1, maximum=100000, integer=True),  # next free number when absent
+    "title": String(max_len=500, default=""),
+    "int_ext": Enum(INT_EXT, default="INT"),
+    "day_night": Enum(DAY_NIGHT, default="DAY"),
+    "location": String(max_len=200, default=""),
+    "estimated_runtime_minutes": Number(minimum=0, maximum=10000, default=0),
+    "scene_description": String(max_len=10000, default=""),
+    **{name: StringList(default=list) for name in BREAKDOWN_LISTS},
+    "mood_tone": String(max_len=200, default=""),
+    "scene_complexity": Enum(COMPLEXITIES, default="Medium"),
+    "vfx_required": Boolean(default=False),
+    "vfx_details": String(max_len=5000, default=""),
+    "scene_status": Enum(SCENE_STATUSES, default="Not Shot"),
+    "notes": String(max_len=10000, default=""),
+}
+# Legacy name -> canonical name: mirrored in every response, accepted as input.
+ALIASES = {"number": "scene_number", "description": "scene_description", "timeOfDay": "day_night",
+           "estimatedDuration": "estimated_runtime_minutes", "vfx": "vfx_required", "status": "scene_status"}
+STORED_SCENE_SCHEMA = {**SCHEMA, "scene_number": Number(minimum=1, maximum=100000, integer=True, required=True)}
+TOTALS = ("totalScenes", "totalEstimatedDuration", "vfxScenes", "locations", "characters")
+SCRIPT_IGNORED = SERVER_OWNED | {"version", "revisionColor", "lastModified", *TOTALS}
+
+
+class SceneList(Field):
+    def check(self, value):
+        if not isinstance(value, list) or len(value) > MAX_SCENES:
+            raise FieldError(f"must be a list of at most {MAX_SCENES} scenes")
+        return value
+
+    def json_schema(self):
+        return {"type": "array", "items": {"type": "object"}, "maxItems": MAX_SCENES}
+
+
+SCRIPT_SCHEMA = {"title": String(max_len=300), "scenes": SceneList()}
+TEXT_SCHEMA = {"content": String(max_len=JSON_LIMIT, strip=False, required=True)}
+BREAKDOWN_SCHEMA = {"text": String(max_len=JSON_LIMIT, strip=False)}
+
+LISTING = ListSpec(
+    enums={"int_ext": INT_EXT, "day_night": DAY_NIGHT, "scene_status": SCENE_STATUSES,
+           "status": SCENE_STATUSES, "scene_complexity": COMPLEXITIES},
+    exact=("location",),
+    text=("title", "location", "scene_description", "notes", "characters", "mood_tone"),
+    sortable=("id", "scene_number", "title", "int_ext", "day_night", "location", "estimated_runtime_minutes",
+              "scene_status", "scene_complexity"),
+)
+
+
+def register(store):
+    """Declare the script's own documents (before the app claims the rest as record collections)."""
+    store.register(SCRIPT, lambda: {"title": "", "version": "1", "revisionColor": revisions.color(1),
+                                    "seq": 0, "scenes": [], "textHash": ""})
+    revisions.register(store)
+
+
+# -- what other domains ask ----------------------------------------------------------------------
+def scene_exists(scene_id):
+    return any(scene["id"] == scene_id for scene in get_store().read(SCRIPT)["scenes"])
+
+
+def scenes():
+    """The current scenes in stored form (shared: do not mutate)."""
+    return get_store().read(SCRIPT)["scenes"]
+
+
+# -- reading -------------------------------------------------------------------------------------
+def get_script():
+    return present(get_store().read(SCRIPT))
+
+
+def list_scenes(args):
+    return query([present_scene(s) for s in scenes()], {"sort": "scene_number", **args}, LISTING)
+
+
+def get_scene(scene_id):
+    return present_scene(_find(get_store().read(SCRIPT), scene_id))
+
+
+def get_text():
+    content = revisions.load_text(get_store().read(SCRIPT)["textHash"])
+    return {"content": content, "pages": fountain.pages(content)}
+
+
+def list_versions(args):
+    entries = revisions.history() or [_initial_entry()]
+    return query(entries, args, ListSpec())
+
+
+def get_version(version):
+    state = _revision_state(version)
+    content = revisions.load_text(state.get("textHash"))
+    return {**present(state), "summary": state.get("summary"),
+            "text": {"content": content, "pages": fountain.pages(content)}}
+
+
+# -- scene writes --------------------------------------------------------------------------------
+def create_scene(body, actor):
+    fields = _clean_scene(body)
+    with get_store().transaction(SCRIPT) as script:
+        fields.setdefault("scene_number", max((s["scene_number"] for s in script["scenes"]), default=0) + 1)
+        _check_unique_number(script, fields["scene_number"])
+        script["seq"] += 1
+        scene = {"id": str(script["seq"]), **fields}
+        script["scenes"].append(scene)
+        _commit(script, actor, f"Scene {scene['scene_number']} added" + (f": {scene['title']}" if scene["title"] else ""))
+    activity.record("create", "scene", scene["id"], after=scene)
+    return present_scene(scene)
+
+
+def update_scene(scene_id, body, actor, if_match=None):
+    changes = _clean_scene(body, partial=True)
+    with get_store().transaction(SCRIPT) as script:
+        scene = _find(script, scene_id)
+        check_if_match(present_scene(scene), if_match)
+        before = copy.deepcopy(scene)
+        if "scene_number" in changes:
+            _check_unique_number(script, changes["scene_number"], scene_id)
+        sent_order = dict.fromkeys(ALIASES.get(name, name) for name in body)  # the summary names them as sent
+        changed = [name for name in sent_order if name in changes and scene.get(name) != changes[name]]
+        scene.update(changes)
+        if changed:  # a body that changes nothing (a client echoing the scene) makes no revision
+            _commit(script, actor, f"Scene {before['scene_number']} updated: {', '.join(changed)}")
+    activity.record("update", "scene", scene_id, before=before, after=scene)
+    return present_scene(scene)
+
+
+def delete_scene(scene_id, actor, if_match=None):
+    with get_store().transaction(SCRIPT) as script:
+        scene = _find(script, scene_id)
+        check_if_match(present_scene(scene), if_match)
+        script["scenes"].remove(scene)
+        _commit(script, actor, f"Scene {scene['scene_number']} deleted")
+    vfx.unlink_scenes({scene_id})
+    activity.record("delete", "scene", scene_id, before=scene)
+    return present_scene(scene)
+
+
+# -- script writes -------------------------------------------------------------------------------
+def update_script(body, actor, if_match=None):
+    """``{title?, scenes?}``; sent scenes replace the list (a scene with a known ``id`` keeps it)."""
+    fields = validate(body, SCRIPT_SCHEMA, partial=True, ignored=SCRIPT_IGNORED)
+    with get_store().transaction(SCRIPT) as script:
+        check_if_match(present(script), if_match)
+        before = _state(script)
+        changed = []
+        if "title" in fields and fields["title"] != script["title"]:
+            script["title"] = fields["title"]
+            changed.append("title")
+        if "scenes" in fields:
+            replaced = _replace_scenes(script, fields["scenes"], keep_ids=True)
+            if replaced:
+                changed.append(f"scenes ({replaced})")
+        if changed:
+            _commit(script, actor, "Script updated: " + ", ".join(changed))
+    _after_script_change("update", before, script)
+    return present(script)
+
+
+def put_text(body, actor):
+    content = validate(body, TEXT_SCHEMA)["content"]
+    with get_store().transaction(SCRIPT) as script:
+        before = _state(script)
+        digest = revisions.save_text(content)
+        if digest != script["textHash"]:
+            script["textHash"] = digest
+            _commit(script, actor, f"Screenplay text updated ({_pages(content)})")
+    _after_script_change("update", before, script)
+    return {"content": content, "pages": fountain.pages(content)}
+
+
+def breakdown(body, upload, apply, actor):
+    """Break down a sent text, an uploaded file ``(filename, stream)``, or (neither) the stored text.
+    Returns ``(result, applied)``: the breakdown, or with ``apply`` the script after the new revision."""
+    sent, where = _screenplay_sent(body, upload)
+    text = sent if sent is not None else get_text()["content"]
+    try:
+        parsed = fountain.breakdown(text)
+    except fountain.ScreenplayError as exc:
+        name = where or "text"
+        raise ValidationError({name: f"{'the stored screenplay text' if sent is None else 'the screenplay'} {exc}"},
+                              message=f"The screenplay cannot be broken down: it {exc}") from None
+    found = [validate(fields, SCHEMA) for fields in parsed["scenes"]]
+    if not _flag(apply):
+        return {"title": parsed["title"], "scenes": [present_scene(s) for s in found], **totals(found)}, False
+    with get_store().transaction(SCRIPT) as script:
+        before = _state(script)
+        _replace_scenes(script, found, keep_ids=False)
+        if parsed["title"]:
+            script["title"] = parsed["title"][:300]
+        if sent is not None:
+            script["textHash"] = revisions.save_text(sent)
+        _commit(script, actor, f"Breakdown applied: {_count(len(found), 'scene')}"
+                + (" from a new screenplay text" if sent is not None else " from the stored screenplay text"))
+    _after_script_change("update", before, script)
+    return present(script), True
+
+
+def restore(version, actor):
+    """A new revision equal to ``version`` (its title, scenes and text)."""
+    with get_store().transaction(SCRIPT) as script:
+        state = _revision_state(version)
+        before = _state(script)
+        script.update(title=state["title"], scenes=copy.deepcopy(state["scenes"]), textHash=state["textHash"])
+        script["seq"] = max([script["seq"], *(int(s["id"]) for s in script["scenes"])])
+        _commit(script, actor, f"Restored version {version} ({revisions.color(version)})")
+    _after_script_change("restore", before, script)
+    return present(script)
+
+
+def seed(title, scene_bodies, content, actor):
+    """The demo script in one revision: a title, scenes and the screenplay text."""
+    with get_store().transaction(SCRIPT) as script:
+        script["title"] = title
+        _replace_scenes(script, [_clean_scene(body) for body in scene_bodies], keep_ids=False)
+        script["textHash"] = revisions.save_text(content)
+        _commit(script, actor, f"Demo script: {_count(len(scene_bodies), 'scene')} and the screenplay text")
+    return present(script)
+
+
+# -- presenting ----------------------------------------------------------------------------------
+def present_scene(scene):
+    """The scene as clients see it: canonical fields, then the legacy names mirroring them."""
+    return {**scene, **{legacy: scene.get(name) for legacy, name in ALIASES.items()}}
+
+
+def present(script):
+    return {
+        "title": script["title"], "version": script["version"], "revisionColor": script["revisionColor"],
+        "lastModified": script.get("lastModified"), "modifiedBy": script.get("modifiedBy"),
+        "scenes": [present_scene(s) for s in script["scenes"]], **totals(script["scenes"]),
+    }
+
+
+def totals(scene_list):
+    return {
+        "totalScenes": len(scene_list),
+        "totalEstimatedDuration": round(sum(s["estimated_runtime_minutes"] for s in scene_list), 3),
+        "vfxScenes": sum(1 for s in scene_list if s["vfx_required"]),
+        "locations": sorted({s["location"] for s in scene_list if s["location"]}),
+        "characters": sorted({name for s in scene_list for name in s["characters"]}),
+    }
+
+
+# -- integrity -----------------------------------------------------------------------------------
+def check_data():
+    """Problems of the script and its history, each naming its file; [] when sound."""
+    store = get_store()
+    try:
+        script = store.read(SCRIPT)
+    except StoreCorruptError:
+        return []  # reported by name with every broken file
+    where = store.filename(SCRIPT)
+    problems, numbers, ids = [], set(), set()
+    for scene in script["scenes"]:
+        scene_id = scene.get("id") if isinstance(scene, dict) else None
+        if not isinstance(scene_id, str) or not scene_id.isdigit() or int(scene_id) > script["seq"] or scene_id in ids:
+            problems.append(f"{where} scene {scene_id!r}: id missing, repeated or not below seq ({script['seq']})")
+            continue
+        ids.add(scene_id)
+        try:
+            validate(scene, STORED_SCENE_SCHEMA)
+        except ValidationError as exc:
+            problems.append(f"{where} scene {scene_id}: " + "; ".join(f"{k} {v}" for k, v in exc.errors.items()))
+            continue
+        if scene["scene_number"] in numbers:
+            problems.append(f"{where} scene {scene_id}: scene_number {scene['scene_number']} is repeated")
+        numbers.add(scene["scene_number"])
+    try:
+        revisions.load_text(script["textHash"])
+    except StoreCorruptError as exc:
+        problems.append(str(exc))
+    try:
+        problems += revisions.problems()
+        problems += [f"{store.filename('vfx')} record {shot['id']}: sceneId {shot['sceneId']} names no scene"
+                     for shot in vfx.records.all() if shot.get("sceneId") not in (None, *ids)]
+    except StoreCorruptError:
+        pass  # the history index or vfx.json does not parse: reported by name with every broken file
+    return problems
+
+
+# -- inside ----------------------------------------------------------------------------------------
+def _clean_scene(body, partial=False):
+    """Validate a scene body; legacy names are aliases, and both names with different values a 400."""
+    if not isinstance(body, dict):
+        raise ValidationError({"body": "must be a JSON object"})
+    body, errors = dict(body), {}
+    for legacy, name in ALIASES.items():
+        if legacy not in body:
+            continue
+        value = body.pop(legacy)
+        try:
+            cleaned = SCHEMA[name].clean(value)
+        except FieldError as exc:
+            errors[legacy] = str(exc)
+            continue
+        if name not in body:
+            body[name] = value
+        elif _cleaned_or_none(name, body[name]) not in (None, cleaned):
+            errors[legacy] = f"disagrees with {name}: send one of them, or the same value in both"
+    try:
+        fields = validate(body, SCHEMA, partial=partial)
+    except ValidationError as exc:
+        errors = {**exc.errors, **errors}
+    if errors:
+        raise ValidationError(errors)
+    return fields
+
+
+def _cleaned_or_none(name, value):
+    try:
+        return SCHEMA[name].clean(value)
+    except FieldError:
+        return None  # the canonical field's own error is reported by validate
+
+
+def _find(script, scene_id):
+    for scene in script["scenes"]:
+        if scene["id"] == scene_id:
+            return scene
+    raise NotFound(f"Scene {scene_id} not found")
+
+
+def _check_unique_number(script, number, own_id=None):
+    if any(s["scene_number"] == number and s["id"] != own_id for s in script["scenes"]):
+        raise Conflict(f"Scene number {number} is already taken", errors={"scene_number": "already exists"})
+
+
+def _replace_scenes(script, items, keep_ids):
+    """Replace the scenes with ``items`` (bodies when ``keep_ids``, else cleaned fields); return a
+    short account of what changed ("2 added, 1 removed"), "" when nothing did."""
+    current = {s["id"]: s for s in script["scenes"]}
+    new, errors, numbers = [], {}, set()
+    for position, item in enumerate(items):
+        if not isinstance(item, dict):
+            errors[f"scenes[{position}]"] = "must be a JSON object"
+            continue
+        scene_id = item.get("id") if keep_ids else None
+        try:
+            fields = _clean_scene({k: v for k, v in item.items() if k != "id"}) if keep_ids else item
+        except ValidationError as exc:
+            errors.update({f"scenes[{position}].{k}": v for k, v in exc.errors.items()})
+            continue
+        if scene_id is not None and scene_id not in current:
+            errors[f"scenes[{position}].id"] = f"no scene with id {scene_id}: leave id out for a new scene"
+            continue
+        fields.setdefault("scene_number", position + 1)
+        if fields["scene_number"] in numbers:
+            raise Conflict(f"Scene number {fields['scene_number']} appears twice",
+                           errors={f"scenes[{position}].scene_number": "already exists"})
+        numbers.add(fields["scene_number"])
+        if scene_id is None:
+            script["seq"] += 1
+            scene_id = str(script["seq"])
+        new.append({"id": scene_id, **fields})
+    if errors:
+        raise ValidationError(errors)
+    added = sum(1 for s in new if s["id"] not in current)
+    kept = {s["id"] for s in new}
+    removed = sum(1 for scene_id in current if scene_id not in kept)
+    changed = sum(1 for s in new if s["id"] in current and current[s["id"]] != s)
+    script["scenes"] = new
+    parts = [f"{n} {label}" for n, label in ((added, "added"), (removed, "removed"), (changed, "changed")) if n]
+    return ", ".join(parts)
+
+
+def _commit(script, actor, summary):
+    """Make the changed ``script`` (held under its lock) the next revision."""
+    if revisions.is_empty():
+        revisions.append(_revision_state("1"), _initial_entry()["summary"])
+    version = str(int(script["version"]) + 1)
+    script["scenes"].sort(key=lambda s: s["scene_number"])
+    script.update(version=version, revisionColor=revisions.color(version), lastModified=clock.timestamp(),
+                  modifiedBy=actor["id"])
+    revisions.append(_state(script), summary)
+
+
+def _after_script_change(action, before, script):
+    """Shots of scenes that are gone point at no scene; then the request's one event."""
+    vfx.unlink_scenes({s["id"] for s in before["scenes"]} - {s["id"] for s in script["scenes"]})
+    after = _state(script)
+    activity.record(action, "script", None, before={**before, "content": revisions.load_text(before["textHash"])},
+                    after={**after, "content": revisions.load_text(after["textHash"])})
+
+
+def _state(script):
+    """The stored fields a revision keeps."""
+    return {name: copy.deepcopy(script.get(name)) for name in
+            ("version", "revisionColor", "lastModified", "modifiedBy", "title", "scenes", "textHash")}
+
+
+def _initial_entry():
+    """Revision 1 is the script as it starts (empty on a new production), White."""
+    return {"version": "1", "revisionColor": revisions.color(1), "lastModified": None, "modifiedBy": None,
+            "summary": "Initial script"}
+
+
+def _revision_state(version):
+    """The stored state of a revision; revision 1 is the current script until a change saves it."""
+    if revisions.is_empty() and version == "1":
+        return {**_state(get_store().read(SCRIPT)), **_initial_entry()}
+    return revisions.load(version)
+
+
+def _screenplay_sent(body, upload):
+    """(text or None, the field it came in)."""
+    if upload is not None:
+        filename, stream = upload
+        if stream is None:
+            raise ValidationError({"file": "is required: upload a .fountain or .txt file as the 'file' field"})
+        if os.path.splitext(filename or "")[1].lower() not in UPLOAD_TYPES:
+            raise ValidationError({"file": "must be a .fountain or .txt file"})
+        raw = stream.read(MAX_UPLOAD + 1)
+        if len(raw) > MAX_UPLOAD:
+            raise ApiError(f"Screenplay file over {MAX_UPLOAD_MIB} MiB", status=413)
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError({"file": "must be UTF-8 text"}) from None
+        if "\x00" in text:
+            raise ValidationError({"file": "must be text, not a binary file"})
+        return text, "file"
+    text = validate(body, BREAKDOWN_SCHEMA, partial=True).get("text")
+    return text, ("text" if text is not None else None)
+
+
+def _flag(value):
+    if value in (None, "", "false", "0"):
+        return False
+    if value in ("true", "1"):
+        return True
+    raise ValidationError({"apply": "must be true or false"}, message="Invalid query parameters")
+
+
+def _pages(content):
+    return _count(fountain.pages(content), "page")
+
+
+def _count(number, noun):
+    return f"{number} {noun if number == 1 else noun + 's'}"
