@@ -1,15 +1,11 @@
 """The production summary (SPEC §3 Analytics): one read over every collection, as of a date.
 
 Each ``byX`` map lists every allowed value, zeros included, taken from the owning domain's constants.
-Script and assets are read straight from the store by ``_scenes()`` and ``_assets()`` until their
-services land; a collection that does not exist yet reads as empty and reports zeros.
+A collection with nothing in it yet reports zeros.
 """
-from services import budget, forecast, tasks, vfx
+from services import budget, forecast, script, tasks, vfx
 from utils.permissions import ROLES
 from utils.store import get_store
-
-# The script domain's scene statuses (SPEC §3 Script); move to services.script.STATUSES when it lands.
-SCENE_STATUSES = ("Not Shot", "In Progress", "Completed", "In Review", "Approved")
 
 
 def summary(as_of=None):
@@ -18,16 +14,11 @@ def summary(as_of=None):
         "asOf": as_of,
         "tasks": _tasks(tasks.records.all(), as_of),
         "vfx": _vfx(vfx.records.all()),
-        "script": _script(_scenes()),
+        "script": _script(script.scenes()),
         "budget": _budget(as_of),
         "assets": _assets_summary(_assets()),
         "users": _users(get_store().read("users")["items"].values()),
     }
-
-
-def _scenes():
-    """The script's scenes as stored (a list of dicts); empty before the script exists."""
-    return [scene for scene in get_store().read("script").get("scenes") or [] if isinstance(scene, dict)]
 
 
 def _assets():
@@ -56,7 +47,7 @@ def _script(scenes):
     minutes = sum(scene["estimated_runtime_minutes"] for scene in scenes if _is_number(scene.get("estimated_runtime_minutes")))
     return {
         "totalScenes": len(scenes),
-        "byStatus": _count(scenes, "scene_status", SCENE_STATUSES),
+        "byStatus": _count(scenes, "scene_status", script.SCENE_STATUSES),
         "vfxScenes": sum(1 for scene in scenes if scene.get("vfx_required") is True),
         "totalEstimatedDuration": round(minutes, 2),
     }
