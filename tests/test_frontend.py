@@ -124,6 +124,46 @@ def test_logout_with_a_json_content_type_and_no_body(frontend):
     assert frontend.send("GET", "/api/auth/me").status_code == 401
 
 
+def test_adding_an_expense_dated_by_to_iso_string(frontend):
+    frontend.login("pm")
+    category = data(frontend.send("GET", "/api/budget/categories"))[0]
+    body = {"amount": 1250.5, "category": category["name"], "description": "Lens rental",
+            "date": "2026-12-01T18:40:00.123Z"}
+    entry = data(frontend.send("POST", "/api/budget/history", body), 201)
+    assert (entry["amount"], entry["date"], entry["category"]) == (1250.5, "2026-12-01", category["name"])
+    after = next(c for c in data(frontend.send("GET", "/api/budget/categories")) if c["name"] == category["name"])
+    assert after["spent"] == round(category["spent"] + 1250.5, 2)
+
+
+def test_updating_a_category_as_read_with_an_unencoded_name(frontend):
+    frontend.login("producer")
+    category = next(c for c in data(frontend.send("GET", "/api/budget/categories")) if c["name"] == "VFX & CGI")
+    echoed = {"name": category["name"], "budgeted": 210000, "spent": 1, "remaining": 2, "percentUsed": 3}
+    updated = data(frontend.send("PUT", "/api/budget/category/VFX & CGI", echoed))
+    assert (updated["name"], updated["budgeted"], updated["spent"]) == ("VFX & CGI", 210000, category["spent"])
+    assert updated["remaining"] == round(210000 - category["spent"], 2)
+
+
+def test_updating_a_scene_as_read_with_legacy_names_and_totals(frontend):
+    frontend.login("director")
+    scene = data(frontend.send("GET", "/api/script/scene/1"))
+    assert scene["number"] == scene["scene_number"]  # the legacy mirrors it reads
+    version = data(frontend.send("GET", "/api/script"))["version"]
+    sent = {**scene, "location": "DRY DOCK", "day_night": "NIGHT", "timeOfDay": "NIGHT"}
+    updated = data(frontend.send("PUT", "/api/script/scene/1", sent))
+    assert (updated["location"], updated["day_night"], updated["timeOfDay"]) == ("DRY DOCK", "NIGHT", "NIGHT")
+    script = data(frontend.send("GET", "/api/script"))
+    assert int(script["version"]) == int(version) + 1 and "DRY DOCK" in script["locations"]
+
+
+def test_updating_the_script_as_read_with_its_totals(frontend):
+    frontend.login("producer")
+    script = data(frontend.send("GET", "/api/script"))
+    updated = data(frontend.send("PUT", "/api/script", {**script, "title": "The Harbour Line (draft 2)"}))
+    assert updated["title"] == "The Harbour Line (draft 2)"
+    assert updated["totalScenes"] == script["totalScenes"] and len(updated["scenes"]) == len(script["scenes"])
+
+
 # -- messages on reads ------------------------------------------------------------------------
 def test_list_messages_count_the_whole_list(frontend):
     frontend.login("producer")
