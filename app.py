@@ -10,7 +10,7 @@ import cli
 import routes
 from services import auth as auth_service
 from services import demo
-from utils import auth, errors, settings, store
+from utils import auth, errors, settings, store, uploads
 from utils.requests import JSON_LIMIT
 
 log = logging.getLogger("prodsight")
@@ -27,6 +27,7 @@ def create_app(config=None):
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     data_store = store.init_app(app)
+    uploads.init_app(app)
     settings.settle_secrets(app.config, data_store)
     with app.app_context():
         auth.init_app(app)

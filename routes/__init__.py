@@ -1,7 +1,7 @@
 """One blueprint per domain, each registered under /api."""
-from routes import auth, meta, tasks, users, vfx
+from routes import assets, auth, meta, tasks, users, vfx
 
-BLUEPRINTS = (meta.bp, auth.bp, users.bp, tasks.bp, vfx.bp)
+BLUEPRINTS = (meta.bp, auth.bp, users.bp, tasks.bp, vfx.bp, assets.bp)
 
 
 def register_blueprints(app):

@@ -1,5 +1,5 @@
 """`check-data`: every data file parses, and every stored record fits its domain's schema."""
-from services import tasks, users, vfx
+from services import assets, tasks, users, vfx
 from utils.errors import ValidationError
 from utils.store import StoreCorruptError, get_store
 from utils.validation import SERVER_OWNED, validate
@@ -9,6 +9,7 @@ RECORD_SCHEMAS = {
     "users": users.STORED_SCHEMA,
     "tasks": tasks.STORED_SCHEMA,
     "vfx": vfx.STORED_SCHEMA,
+    "assets": assets.STORED_SCHEMA,
 }
 
 
@@ -24,7 +25,7 @@ def check_all():
             continue
         if name in RECORD_SCHEMAS:
             problems += _check_collection(store.filename(name), document, RECORD_SCHEMAS[name])
-    return problems + _dangling_assignees(store)
+    return problems + _dangling_assignees(store) + _asset_files_and_links(store)
 
 
 def _dangling_assignees(store):
@@ -37,6 +38,23 @@ def _dangling_assignees(store):
             for key, record in store.read(name)["items"].items()
             if isinstance(record, dict) and record.get("assigneeId") not in (None, *user_ids)
         ]
+    except StoreCorruptError:
+        return []  # a broken file is already reported above
+
+
+def _asset_files_and_links(store):
+    """Asset records without their file, files without a record (a crash between the two writes),
+    and VFX versions whose assetId names no asset."""
+    try:
+        asset_ids = set(store.read("assets")["items"])
+        dangling = [
+            f"{store.filename('vfx')} record {key}: version {version.get('version')} assetId "
+            f"{version['assetId']} names no asset"
+            for key, shot in store.read("vfx")["items"].items() if isinstance(shot, dict)
+            for version in shot.get("versions") or [] if isinstance(version, dict)
+            and version.get("assetId") not in (None, *asset_ids)
+        ]
+        return assets.file_problems() + dangling
     except StoreCorruptError:
         return []  # a broken file is already reported above
 
