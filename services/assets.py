@@ -158,12 +158,12 @@ def upload(received, actor):
 def checked_upload(received, schema, ignored=SERVER_OWNED):
     """The one file of a multipart body, checked, and its text fields validated against
     ``schema``: every problem with either is named in one 400."""
-    file, errors = _the_file(received.files)
+    file, errors = _the_file(received.files, "file" in received.fields)
     if file is not None:
         errors.update(_file_problems(file))
     fields = {}
     try:
-        fields = validate(received.fields, schema, ignored=ignored)
+        fields = validate({k: v for k, v in received.fields.items() if k != "file"}, schema, ignored=ignored)
     except ValidationError as exc:
         errors.update(exc.errors)
     if errors:
@@ -221,11 +221,13 @@ def file_problems():
 
 
 # -- checks -------------------------------------------------------------------------------------
-def _the_file(files):
+def _the_file(files, sent_as_text):
     errors = {name: "unknown field: only one file, in the part named file" for name, _ in files if name != "file"}
     chosen = [upload for name, upload in files if name == "file"]
-    if len(chosen) > 1:
+    if len(chosen) > 1 or (chosen and sent_as_text):
         errors["file"] = "send one file per upload"
+    elif sent_as_text:
+        errors["file"] = "must be a file part (with a filename), not a text field"
     elif not chosen:
         errors["file"] = "is required: send the file as the multipart part named file"
     return (chosen[0] if len(chosen) == 1 else None), errors
