@@ -12,7 +12,7 @@ import secrets
 
 import flask
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
-from werkzeug.http import parse_range_header, quote_etag
+from werkzeug.http import quote_etag
 
 CHUNK = 256 * 1024
 MAX_RANGES = 32  # more, after merging overlaps, is a request to ignore (RFC 9110 §14.2 allows it)
@@ -28,29 +28,34 @@ def send(handle, name, mimetype, etag, request):
         return response
     response = flask.send_file(handle, mimetype=mimetype, as_attachment=True, download_name=name,
                                conditional=False, etag=etag)
-    response.call_on_close(handle.close)
+    response.call_on_close(handle.close)  # a HEAD or a 304 never reads the body
     response.content_length = size
     response.headers["X-Content-Type-Options"] = "nosniff"
-    ranges = _several_ranges(request, etag, size)
-    if ranges is None:
-        try:
+    try:
+        ranges = _several_ranges(request, etag, size)
+        if ranges is None:
             return response.make_conditional(request, accept_ranges=True, complete_length=size)
-        except RequestedRangeNotSatisfiable:
-            handle.close()
-            raise
+    except RequestedRangeNotSatisfiable:
+        handle.close()
+        raise
     return _byteranges(response, handle, ranges, size, mimetype)
 
 
 def _several_ranges(request, etag, size):
-    """The merged satisfiable ranges of a multi-range request, or None when werkzeug's
-    single-range handling applies (no Range, one range, a stale If-Range, too many ranges)."""
-    parsed = parse_range_header(request.headers.get("Range"))
-    if parsed is None or parsed.units != "bytes" or len(parsed.ranges) < 2:
+    """The satisfiable ranges of a multi-range request, sorted and merged where they overlap, or
+    None when werkzeug's single-range handling applies (one range, another unit, a stale
+    If-Range, too many ranges). werkzeug's own parser refuses ranges out of order or overlapping,
+    which RFC 9110 allows, so they are parsed here."""
+    units, _, specs = request.headers.get("Range", "").partition("=")
+    if "," not in specs or units.strip().lower() != "bytes":
         return None
     if_range = request.headers.get("If-Range")
     if if_range is not None and if_range.strip() != quote_etag(etag):
         return None
-    spans = sorted(span for span in (_span(start, stop, size) for start, stop in parsed.ranges) if span)
+    parsed = [_parse_spec(spec) for spec in specs.split(",")]
+    if None in parsed:
+        raise RequestedRangeNotSatisfiable(length=size)  # what werkzeug answers to a malformed single range
+    spans = sorted(span for span in (_span(start, stop, size) for start, stop in parsed) if span)
     if not spans:
         raise RequestedRangeNotSatisfiable(length=size)
     merged = [list(spans[0])]
@@ -60,6 +65,19 @@ def _several_ranges(request, etag, size):
         else:
             merged.append([start, stop])
     return merged if len(merged) <= MAX_RANGES else None
+
+
+def _parse_spec(spec):
+    """``first-last``, ``first-`` or ``-suffix`` as (start, stop exclusive or None); None if malformed."""
+    first, dash, last = spec.strip().partition("-")
+    first, last = first.strip(), last.strip()
+    if not dash or not all(part.isascii() and part.isdigit() for part in (first, last) if part):
+        return None
+    if not first:
+        return (-int(last), None) if last else None
+    if last and int(last) < int(first):
+        return None
+    return int(first), (int(last) + 1 if last else None)
 
 
 def _span(start, stop, size):
@@ -79,17 +97,19 @@ def _byteranges(response, handle, ranges, size, mimetype):
     tail = f"\r\n--{boundary}--\r\n".encode("ascii")
 
     def body():
-        for head, (start, stop) in zip(heads, ranges):
-            yield head
-            handle.seek(start)
-            remaining = stop - start
-            while remaining:
-                chunk = handle.read(min(CHUNK, remaining))
-                if not chunk:
-                    return  # the file shrank under us: end the body rather than hang
-                remaining -= len(chunk)
-                yield chunk
-        yield tail
+        # A passthrough body is handed to the server as is, so it closes the file itself.
+        with handle:
+            for head, (start, stop) in zip(heads, ranges):
+                yield head
+                handle.seek(start)
+                remaining = stop - start
+                while remaining:
+                    chunk = handle.read(min(CHUNK, remaining))
+                    if not chunk:
+                        return  # the file shrank under us: end the body rather than hang
+                    remaining -= len(chunk)
+                    yield chunk
+            yield tail
 
     response.response = body()
     response.status_code = 206
