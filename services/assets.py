@@ -149,8 +149,8 @@ def open_file(filename):
 
 def upload(received, actor):
     """Store the one ``file`` part of a multipart upload, with its form fields, as an asset."""
-    received.fields = _blank_category_omitted(received.fields)
-    file, fields = checked_upload(received, FORM_SCHEMA)
+    file, fields = checked_upload(uploads.Received(_blank_category_omitted(received.fields), received.files),
+                                  FORM_SCHEMA)
     _check_references(fields)
     return store_file(file, fields, actor)
 

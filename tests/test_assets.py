@@ -183,6 +183,23 @@ def test_a_missing_or_ambiguous_file_part_is_a_400(app, client, auth, data, fiel
     assert stored_files(app) == [] and asset_records(app) == {}
 
 
+def test_a_name_over_255_characters_is_a_400(app, upload):
+    response = upload(name="x" * 252 + ".png")
+    assert response.status_code == 400 and response.get_json()["errors"]["file"] == "name must be at most 255 characters"
+    assert upload(name="x" * 251 + ".png").status_code == 201
+
+
+def test_control_characters_are_removed_from_the_name(uploaded):
+    assert uploaded(name="frame\x00\x07\u202e.png")["name"] == "frame.png"
+
+
+def test_a_multipart_body_without_a_boundary_is_a_400(app, client, auth):
+    response = client.post("/api/assets/upload", data=b"--x\r\n", content_type="multipart/form-data",
+                           headers=auth.headers("crew"))
+    assert response.status_code == 400 and response.get_json()["errors"] == {"body": "must be multipart/form-data"}
+    assert stored_files(app) == []
+
+
 def test_a_json_body_on_upload_is_a_415(client, auth):
     response = client.post("/api/assets/upload", json={"file": "x.png"}, headers=auth.headers("crew"))
     assert response.status_code == 415 and response.get_json()["errors"] == {"file": "is required"}
@@ -285,6 +302,19 @@ def test_a_temp_file_left_by_a_crashed_upload_is_removed_at_startup(app):
     create_app({key: app.config[key] for key in (
         "TESTING", "DATA_DIR", "UPLOAD_DIR", "SECRET_KEY", "JWT_SECRET_KEY", "AUTO_SEED", "PASSWORD_HASH_METHOD")})
     assert not os.path.exists(stale)
+
+
+def test_a_part_still_being_written_by_another_worker_is_left_alone_at_startup(app):
+    import fcntl
+
+    from app import create_app
+
+    live = os.path.join(app.config["UPLOAD_DIR"], ".upload-live.part")
+    with open(live, "wb") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)  # what an upload in flight holds
+        create_app({key: app.config[key] for key in (
+            "TESTING", "DATA_DIR", "UPLOAD_DIR", "SECRET_KEY", "JWT_SECRET_KEY", "AUTO_SEED", "PASSWORD_HASH_METHOD")})
+        assert os.path.exists(live)
 
 
 # -- list, get, search ---------------------------------------------------------------------------------
@@ -539,6 +569,16 @@ def test_second_multipart_version_is_v002_with_its_own_asset(client, auth, shot)
 def test_an_invalid_multipart_version_is_a_400_and_stores_nothing(app, client, auth, shot, fields, name, content, field):
     response = put_version(client, auth, shot["id"], content=content, name=name, **fields)
     assert response.status_code == 400 and field in response.get_json()["errors"]
+    assert stored_files(app) == [] and asset_records(app) == {}
+    assert client.get(f"/api/vfx/{shot['id']}", headers=auth.headers("vfx")).get_json()["data"]["versions"] == []
+
+
+def test_a_multipart_version_over_the_limit_is_a_413_and_stores_nothing(app, client, auth, shot):
+    app.config["MAX_UPLOAD_MB"] = 1
+    body = multipart(EXR[:4] + b"\x00" * (1024 * 1024), name="v.exr")
+    response = client.put(f"/api/vfx/version/{shot['id']}", input_stream=io.BytesIO(body), content_length=len(body),
+                          headers={**auth.headers("vfx"), "Content-Type": "multipart/form-data; boundary=b0undary"})
+    assert response.status_code == 413
     assert stored_files(app) == [] and asset_records(app) == {}
     assert client.get(f"/api/vfx/{shot['id']}", headers=auth.headers("vfx")).get_json()["data"]["versions"] == []
 
