@@ -12,7 +12,7 @@ from services import auth as auth_service
 from services import budget as budget_service
 from services import demo
 from services import script as script_service
-from utils import activity, auth, errors, settings, store
+from utils import activity, auth, errors, settings, store, uploads
 from utils.requests import JSON_LIMIT
 
 log = logging.getLogger("prodsight")
@@ -29,6 +29,7 @@ def create_app(config=None):
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     data_store = store.init_app(app)
+    uploads.init_app(app)
     settings.settle_secrets(app.config, data_store)
     with app.app_context():
         auth.init_app(app)

@@ -1,7 +1,8 @@
 """One blueprint per domain, each registered under /api."""
-from routes import activity, analytics, auth, budget, meta, script, tasks, users, vfx
+from routes import activity, analytics, assets, auth, budget, meta, script, tasks, users, vfx
 
-BLUEPRINTS = (meta.bp, auth.bp, users.bp, tasks.bp, vfx.bp, budget.bp, script.bp, analytics.bp, activity.bp)
+BLUEPRINTS = (meta.bp, auth.bp, users.bp, tasks.bp, vfx.bp, budget.bp, script.bp, assets.bp, analytics.bp,
+              activity.bp)
 
 
 def register_blueprints(app):

@@ -1,6 +1,7 @@
 from flask import Blueprint, g, request
 
 from services import vfx as vfx_service
+from utils import uploads
 from utils.auth import requires
 from utils.requests import json_body
 from utils.responses import ok_list, ok_resource
@@ -48,4 +49,9 @@ def delete_shot(shot_id):
 @bp.put("/version/<shot_id>")
 @requires("vfx:write")
 def add_version(shot_id):
-    return ok_resource(vfx_service.add_version(shot_id, json_body(), g.user), "Version added", status=201)
+    if not uploads.is_multipart():
+        return ok_resource(vfx_service.add_version(shot_id, json_body(), g.user), "Version added", status=201)
+    vfx_service.get_shot(shot_id)  # an unknown shot is a 404 before any file is streamed in
+    with uploads.receive() as received:
+        shot = vfx_service.add_version_with_file(shot_id, received, g.user)
+    return ok_resource(shot, "Version added", status=201)

@@ -5,12 +5,14 @@ workers), or explicitly by `flask --app app seed-demo`.
 """
 import datetime
 import logging
+import struct
+import zlib
 
 from flask import current_app
 
-from services import budget, fountain, script, tasks, vfx
+from services import assets, budget, fountain, script, tasks, vfx
 from services import users as users_service
-from utils import clock
+from utils import clock, uploads
 from utils.store import get_store
 
 log = logging.getLogger("prodsight")
@@ -126,6 +128,7 @@ def _seed():
                 "fileSize": 250_000_000 * number,
             }, people["vfx"])
     _seed_budget(people, today, producer)
+    _seed_assets(people, today, producer)
     log.info("Seeded the demo production: log in as producer, director, pm, crew, vfx or distribution")
 
 
@@ -273,3 +276,74 @@ def _seed_script(people, today, producer):
     scenes = [{**fields, **DEMO_SCENE_DETAILS.get(fields["scene_number"], {})} for fields in parsed["scenes"]]
     seeded = script.seed(parsed["title"], scenes, DEMO_SCREENPLAY, producer)
     return {scene["scene_number"]: scene["id"] for scene in seeded["scenes"]}
+
+
+    log.info("Seeded the demo production: log in as producer, director, pm, crew, vfx or distribution")
+
+
+# -- assets: small files generated here, so the demo needs no binary file in the repository --------
+CALL_SHEET_LINES = (
+    "THE HARBOUR LINE - CALL SHEET, SHOOT DAY 1",
+    "General call 06:30  -  Location: North Quay, Harbour",
+    "Scene 1  EXT. HARBOUR - DUSK  (Mara V.O.)",
+    "Scene 2  INT. HARBOUR MASTER'S OFFICE - NIGHT  (Olsen, Mara)",
+    "Weather: rain, wind 30 km/h  -  Sunset 16:42",
+)
+
+
+def _png(width, height, pixel):
+    """A truecolour PNG drawn by ``pixel(x, y) -> (r, g, b)``."""
+    rows = b"".join(b"\x00" + bytes(channel for x in range(width) for channel in pixel(x, y)) for y in range(height))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def _storyboard_pixel(x, y):
+    # A dusk sky over a dark sea, with a quay crane standing at the left third.
+    if 18 <= x <= 20 and 8 <= y < 26 or 10 <= x <= 30 and y == 8:
+        return (20, 20, 24)
+    if y < 26:
+        return (250 - 4 * y, 140 - 2 * y, 90 + 3 * y)
+    return (20, 40 + (x * 3) % 30, 70)
+
+
+def _pdf(lines):
+    """A one-page PDF showing ``lines`` (ASCII) in Helvetica."""
+    escaped = [line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") for line in lines]
+    text = "BT /F1 12 Tf 72 740 Td 18 TL " + " ".join(f"({line}) '" for line in escaped) + " ET"
+    objects = (
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> "
+        "/Contents 5 0 R >>",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        f"<< /Length {len(text)} >>\nstream\n{text}\nendstream",
+    )
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("ascii")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode("ascii")
+    out += b"".join(f"{offset:010d} 00000 n \n".encode("ascii") for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode("ascii")
+    return out
+
+
+def _seed_assets(people, today, producer):
+    files = (
+        ("director", "SC01_harbour_storyboard.png", _png(48, 32, _storyboard_pixel),
+         {"category": "storyboard", "description": "Storyboard frame: the harbour at dusk", "tags": "harbour, dusk"}),
+        ("pm", "call_sheet_day_01.pdf", _pdf(CALL_SHEET_LINES),
+         {"category": "call_sheet", "description": f"Call sheet for shoot day 1 ({today.isoformat()})",
+          "tags": "schedule, day 1"}),
+        ("producer", "the_harbour_line.fountain", DEMO_SCREENPLAY.encode("utf-8"),
+         {"category": "script", "description": "The screenplay, in Fountain", "tags": "screenplay"}),
+    )
+    for who, name, data, fields in files:
+        with uploads.from_bytes(name, data) as upload:
+            assets.upload(uploads.Received(fields, [("file", upload)]), people.get(who, producer))

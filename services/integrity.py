@@ -1,5 +1,5 @@
 """`check-data`: every data file parses, and every stored record fits its domain's schema."""
-from services import budget, script, tasks, users, vfx
+from services import assets, budget, script, tasks, users, vfx
 from utils import activity
 from utils.errors import ValidationError
 from utils.store import StoreCorruptError, get_store
@@ -10,6 +10,7 @@ RECORD_SCHEMAS = {
     "users": users.STORED_SCHEMA,
     "tasks": tasks.STORED_SCHEMA,
     "vfx": vfx.STORED_SCHEMA,
+    "assets": assets.STORED_SCHEMA,
 }
 
 
@@ -27,7 +28,8 @@ def check_all():
             problems += _check_collection(store.filename(name), document, RECORD_SCHEMAS[name])
         if name == budget.BUDGET:
             problems += _check_budget(store.filename(name), document)
-    return problems + _dangling_assignees(store) + script.check_data() + _damaged_log_lines()
+    return (problems + _dangling_assignees(store) + script.check_data() + _asset_files_and_links(store)
+            + _damaged_log_lines())
 
 
 def _damaged_log_lines():
@@ -45,6 +47,23 @@ def _dangling_assignees(store):
             for key, record in store.read(name)["items"].items()
             if isinstance(record, dict) and record.get("assigneeId") not in (None, *user_ids)
         ]
+    except StoreCorruptError:
+        return []  # a broken file is already reported above
+
+
+def _asset_files_and_links(store):
+    """Asset records without their file, files without a record (a crash between the two writes),
+    and VFX versions whose assetId names no asset."""
+    try:
+        asset_ids = set(store.read("assets")["items"])
+        dangling = [
+            f"{store.filename('vfx')} record {key}: version {version.get('version')} assetId "
+            f"{version['assetId']} names no asset"
+            for key, shot in store.read("vfx")["items"].items() if isinstance(shot, dict)
+            for version in shot.get("versions") or [] if isinstance(version, dict)
+            and version.get("assetId") not in (None, *asset_ids)
+        ]
+        return assets.file_problems() + dangling
     except StoreCorruptError:
         return []  # a broken file is already reported above
 

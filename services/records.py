@@ -26,14 +26,16 @@ class Records:
     def get(self, record_id):
         return self._find(get_store().read(self.name), record_id)
 
-    def create(self, fields, actor, check=None):
-        """Insert ``fields`` with server-owned stamps; ``check(collection, fields)`` runs under the lock."""
+    def create(self, fields, actor, check=None, side_effect=False):
+        """Insert ``fields`` with server-owned stamps; ``check(collection, fields)`` runs under the lock.
+        A ``side_effect`` of another write (a VFX version's file) notes no activity event of its own."""
         now = clock.timestamp()
         with get_store().transaction(self.name) as collection:
             if check:
                 check(collection, fields)
             record = insert_record(collection, {**fields, "createdAt": now, "updatedAt": now, "createdBy": actor["id"]})
-        activity.record("create", self.entity, record["id"], after=record)
+        if not side_effect:
+            activity.record("create", self.entity, record["id"], after=record)
         return record
 
     def update(self, record_id, changes, if_match=None, check=None):
@@ -50,10 +52,13 @@ class Records:
         activity.record("update", self.entity, record_id, before=before, after=record)
         return record
 
-    def delete(self, record_id, if_match=None):
+    def delete(self, record_id, if_match=None, check=None):
+        """Remove a record; ``check(collection, record)`` runs under the lock and may refuse."""
         with get_store().transaction(self.name) as collection:
             record = self._find(collection, record_id)
             check_if_match(self.present(record), if_match)
+            if check:
+                check(collection, record)
             del collection["items"][record_id]
         activity.record("delete", self.entity, record_id, before=record)
         return record

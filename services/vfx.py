@@ -1,5 +1,5 @@
 """The VFX pipeline (SPEC §3 VFX): shots, and versions v001, v002... labelled by the server."""
-from services import script
+from services import assets, script
 from services.records import Records, check_assignee, require_user, with_assignee, with_assignees
 from utils import activity, clock
 from utils.errors import Conflict, ValidationError
@@ -40,6 +40,9 @@ VERSION_SCHEMA = {
     "assetId": Reference(),
     "date": Date(default=clock.today),
 }
+# The multipart form of a version: fileSize and assetId come from the uploaded file.
+FILE_VERSION_SCHEMA = {name: field for name, field in VERSION_SCHEMA.items() if name not in ("fileSize", "assetId")}
+FILE_VERSION_IGNORED = SERVER_OWNED | {"version", "fileSize", "assetId"}
 IGNORED = SERVER_OWNED | {"assignee"}
 STORED_SCHEMA = {**SCHEMA, "versions": Field(), "createdBy": String(min_len=1)}
 
@@ -100,6 +103,36 @@ def add_version(shot_id, body, actor):
         activity.record("create", "vfx_version", shot_id, after=version)  # the request's event, not the shot update
 
     return with_assignee(records.update(shot_id, {}, check=check))
+
+
+def add_version_with_file(shot_id, received, actor):
+    """A version whose file comes with it (multipart ``file``): the file is stored as an asset of
+    the shot and linked (``assetId``, ``fileSize`` = its bytes). One request, one event: the
+    version's; the asset is a side effect, taken back if the version cannot be added."""
+    shot = records.get(shot_id)
+    file, fields = assets.checked_upload(received, FILE_VERSION_SCHEMA, ignored=FILE_VERSION_IGNORED)
+    asset = assets.store_file(file, {"shotId": shot_id, "category": "vfx", "tags": [shot["shotName"]],
+                                     "description": f"Version of VFX shot {shot['shotName']}"}, actor, side_effect=True)
+    try:
+        return add_version(shot_id, {**fields, "assetId": asset["id"], "fileSize": asset["size"]}, actor)
+    except BaseException:
+        assets.discard(asset)
+        raise
+
+
+def shot_exists(shot_id):
+    return shot_id in get_store().read("vfx")["items"]
+
+
+def forget_asset(asset_id):
+    """A deleted asset's versions stay, with their fileSize; their assetId becomes null."""
+    if not any(v.get("assetId") == asset_id for s in records.all() for v in s["versions"]):
+        return
+    with get_store().transaction("vfx") as shots:  # a side effect of the delete: no event of its own
+        for shot in shots["items"].values():
+            for version in shot["versions"]:
+                if version.get("assetId") == asset_id:
+                    version["assetId"] = None
 
 
 def _check_references(shots, fields, own_id=None):

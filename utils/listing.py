@@ -16,6 +16,7 @@ DEFAULT_PER_PAGE = 50
 class ListSpec:
     enums: dict = field(default_factory=dict)  # filter name -> allowed values, in their sort order
     exact: tuple = ()  # filters compared as exact strings (assigneeId, category...)
+    exact_ci: tuple = ()  # exact filters that ignore case (a MIME type)
     text: tuple = ()  # fields searched by ``q``
     sortable: tuple = ()  # fields accepted by ``sort``
     order: tuple = ()  # the order without ``sort``, most significant first ("-date", "-createdAt"); else by id
@@ -55,10 +56,21 @@ def _matches(record, args, spec, errors):
         wanted = args.get(name)
         if wanted is not None and (record.get(name) or "") != wanted:
             return False
+    for name in spec.exact_ci:
+        wanted = args.get(name)
+        if wanted is not None and (record.get(name) or "").lower() != wanted.lower():
+            return False
     text = (args.get("q") or "").strip().lower()
-    if text and not any(text in str(record.get(name) or "").lower() for name in spec.text):
+    if text and not any(text in _text_of(record.get(name)).lower() for name in spec.text):
         return False
     return True
+
+
+def _text_of(value):
+    """What ``q`` searches in a field: its text; a list of strings (tags) as its items."""
+    if isinstance(value, list):
+        return "\n".join(str(item) for item in value)
+    return str(value or "")
 
 
 def _sort(records, sort, spec, errors):
