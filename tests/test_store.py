@@ -255,29 +255,63 @@ def test_second_store_sees_writes_of_the_first(tmp_path):
     assert first.read("users")["items"]["1"]["name"] == "Bea"
 
 
-def test_read_reparses_only_when_the_file_changed(tmp_path, monkeypatch):
+def count_parses(monkeypatch):
+    """A list that grows by one each time any Store parses a whole file."""
+    parses, parse = [], Store._parse
+    monkeypatch.setattr(Store, "_parse", lambda self, name: parses.append(name) or parse(self, name))
+    return parses
+
+
+def test_read_of_an_unchanged_file_shares_one_snapshot_and_never_reparses(tmp_path, monkeypatch):
     writer, reader = collection_store(tmp_path), collection_store(tmp_path)
     with writer.transaction("users") as users:
         insert_record(users, {"name": "Ana"})
-    parses = []
-    counting_json = types.SimpleNamespace(
-        loads=lambda raw: parses.append(1) or json.loads(raw), dumps=json.dumps
-    )
-    monkeypatch.setattr(store_module, "json", counting_json)
+    parses = count_parses(monkeypatch)
 
     first = reader.read("users")
     assert reader.read("users") is first
     assert reader.read("users") is first
-    assert len(parses) == 1
+    assert parses == ["users"]
+    assert writer.read("users") == first and parses == ["users"]  # the writer kept what it wrote
+
+
+def test_another_process_write_is_applied_from_the_journal_without_a_parse(tmp_path, monkeypatch):
+    writer, reader = collection_store(tmp_path), collection_store(tmp_path)
+    with writer.transaction("users") as users:
+        for name in ("Ana", "Bea", "Cy"):
+            insert_record(users, {"name": name})
+    first = reader.read("users")
+    parses = count_parses(monkeypatch)
 
     with writer.transaction("users") as users:
-        insert_record(users, {"name": "Bea"})
-    parses.clear()
+        insert_record(users, {"name": "Dee"})
+    with writer.transaction("users") as users:
+        users["items"]["1"]["name"] = "Ana B."
+        del users["items"]["2"]
+
     changed = reader.read("users")
-    assert changed is not first
-    assert sorted(changed["items"]) == ["1", "2"]
-    assert reader.read("users") is changed
-    assert len(parses) == 1
+    assert parses == []
+    assert changed == {"seq": 4, "items": {"1": {"id": "1", "name": "Ana B."}, "3": {"id": "3", "name": "Cy"},
+                                           "4": {"id": "4", "name": "Dee"}}}
+    assert list(changed["items"]) == ["1", "3", "4"]  # the file's order, as a parse would give
+    assert changed == json.loads((tmp_path / "users.json").read_bytes())
+    assert first["items"]["1"]["name"] == "Ana" and "2" in first["items"]  # the old snapshot untouched
+    assert changed["items"]["3"] is first["items"]["3"]  # untouched records are shared
+
+
+def test_without_a_usable_journal_a_changed_file_is_parsed(tmp_path, monkeypatch):
+    writer, reader = collection_store(tmp_path), collection_store(tmp_path)
+    with writer.transaction("users") as users:
+        insert_record(users, {"name": "Ana"})
+    reader.read("users")
+    parses = count_parses(monkeypatch)
+    with writer.transaction("users") as users:
+        insert_record(users, {"name": "Bea"})
+    journal = tmp_path / ".locks" / "users.journal"
+    journal.write_bytes(b'{"from":[1,2,3,4],"to"')  # torn, and leading nowhere
+
+    assert sorted(reader.read("users")["items"]) == ["1", "2"]
+    assert parses == ["users"]
 
 
 def test_same_sized_writes_in_one_clock_tick_are_seen_by_a_caching_reader(tmp_path, monkeypatch):
