@@ -53,6 +53,9 @@ LISTING = ListSpec(
 records = Records("vfx", "VFX shot", with_assignee, entity="vfx_shot")
 
 
+LIST_DEPENDS = ("vfx", "users")  # a list shows each assignee's current name
+
+
 def list_shots(args):
     return query(with_assignees(records.all()), args, LISTING)
 
