@@ -10,16 +10,15 @@ import json
 import orjson
 from flask.json.provider import DefaultJSONProvider
 
-_OPTIONS = orjson.OPT_NON_STR_KEYS  # int keys become strings, as json.dumps does
 
 
 def dumps(value, default=None):
     """Compact UTF-8 JSON bytes."""
     try:
-        return orjson.dumps(value, default=default, option=_OPTIONS)
+        return orjson.dumps(value, default=default)
     except orjson.JSONEncodeError:
-        # Retried with the standard library, which accepts big integers; anything that is not
-        # JSON at all (an object()) raises TypeError from here too.
+        # Retried with the standard library, which takes big integers and non-string keys (as
+        # strings); anything that is not JSON at all (an object()) raises TypeError from here too.
         return json.dumps(value, default=default, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 

@@ -28,6 +28,7 @@ the file itself is parsed.
 """
 import contextlib
 import fcntl
+import itertools
 import os
 import tempfile
 import threading
@@ -38,6 +39,7 @@ from utils.serialise import dumps, loads, through_json
 
 TEMP_SUFFIX = ".tmp"
 JOURNAL_LIMIT = 4 * 1024 * 1024  # the journal starts over once it is this long
+GROUP_ROUNDS = 3  # writes one process makes in a row before it lets the lock go
 _MISSING = object()
 
 
@@ -85,6 +87,7 @@ class Store:
         self._journal_read = {}  # name -> bytes of its journal already read
         self._cache_guard = threading.Lock()
         self._local = threading.local()
+        self._groups = {}  # name -> _Group: this process's writers of that document
 
     # -- registry -------------------------------------------------------------------------
     def register(self, name, default=new_collection):
@@ -208,29 +211,125 @@ class Store:
     @contextlib.contextmanager
     def transaction(self, name):
         """Yield a working copy of the document, free to change in place; write it back atomically
-        if the block succeeds. The lock is held for the whole cycle (id generation included). An
-        exception inside the block leaves the file, and what every reader sees, exactly as it was.
+        if the block succeeds, and return only once it is on disk. The lock is held for the whole
+        cycle (id generation included). An exception inside the block leaves the file, and what
+        every reader sees, exactly as it was.
+
+        Threads of one process writing the same document at once share one write (group commit):
+        their blocks run one at a time, each on the state the previous one left, while the write
+        before them is being fsynced; then one write makes all of them durable together.
         """
-        with self.lock(name):
-            base = self.snapshot(name)  # under the lock: the file's current version
-            working = _working_copy(base.document)
-            yield working
-            self._commit(name, base, working)
+        group = self._group(name)
+        with group.admit:
+            while group.draining:  # let another process have the lock before this one retakes it
+                group.admit.wait()
+        with group.mutex:
+            if group.handle is None:
+                group.handle = self._acquire(name)
+                try:
+                    group.base = self.snapshot(name)  # under the lock: the file's current version
+                except BaseException:  # a broken file: nothing to write on
+                    self._release(group)
+                    raise
+                group.pending, group.changes = group.base.document, []
+            working = _working_copy(group.pending)
+            try:
+                yield working
+                document, changes = _settle(group.pending, working)
+            except BaseException:
+                if not (group.tickets or group.writing):
+                    self._release(group)  # nothing else stands on the lock
+                raise
+            group.pending = document
+            group.changes.append(changes)
+            ticket = _Ticket()
+            group.tickets.append(ticket)
+        self._local.changes = changes
+        self._flush_or_wait(name, group, ticket)
 
     def last_changes(self):
         """The ``Changes`` of this thread's last committed transaction."""
         return getattr(self._local, "changes", None)
 
-    def _commit(self, name, base, working):
-        document, changes = _settle(base.document, working)
-        self._local.changes = changes
-        if changes.empty and base.version is not None:
-            return  # nothing to write
+    def _group(self, name):
+        with self._cache_guard:
+            return self._groups.setdefault(name, _Group())
+
+    def _acquire(self, name):
+        handle = open(os.path.join(self.lock_dir, f"{name}.lock"), "a+")
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        return handle
+
+    @staticmethod
+    def _release(group):
+        group.handle.close()  # closing the last descriptor releases the flock
+        group.handle = group.base = group.pending = None
+
+    def _flush_or_wait(self, name, group, ticket):
+        """Become the thread that writes the pending blocks, or wait for the one that does."""
+        with group.flush_done:
+            while group.flushing and not ticket.done:
+                group.flush_done.wait()
+            lead = not ticket.done
+            group.flushing = group.flushing or lead
+        if lead:
+            try:
+                self._flush(name, group)
+            finally:
+                with group.admit:
+                    group.draining = False
+                    group.admit.notify_all()
+                with group.flush_done:
+                    group.flushing = False
+                    group.flush_done.notify_all()
+        ticket.result()
+
+    def _flush(self, name, group):
+        """Write what the blocks left, again while more blocks joined meanwhile; then let go of the lock."""
+        for rounds in itertools.count(1):
+            with group.mutex:
+                group.writing = False
+                tickets, changes, group.tickets, group.changes = group.tickets, group.changes, [], []
+                if not tickets:
+                    self._release(group)
+                    return
+                group.writing = True
+                pending = group.pending
+            if rounds == GROUP_ROUNDS:
+                with group.admit:
+                    group.draining = True  # others wait, so this process lets the lock go soon
+            try:
+                group.base = self._commit(name, group.base, pending, changes)
+            except BaseException as exc:
+                with group.mutex:  # blocks built on the failed write fail with it
+                    group.writing = False
+                    tickets += group.tickets
+                    group.tickets, group.changes = [], []
+                    self._release(group)
+                self._finish(group, tickets, exc)
+                return
+            self._finish(group, tickets, None)
+
+    @staticmethod
+    def _finish(group, tickets, error):
+        with group.flush_done:
+            for ticket in tickets:
+                ticket.finish(error)
+            group.flush_done.notify_all()
+
+    def _commit(self, name, base, document, changes):
+        """Write ``document`` (``base`` with the blocks' ``changes`` applied); return it as the
+        Snapshot now on disk, published to this process's readers only now."""
+        merged = _merge(changes, base.document, document)
+        if merged.empty and base.version is not None:
+            return base  # nothing to write
         version = self._replace(name, dumps(document))
-        if base.version is not None and changes.records:
-            self._append_journal(name, base.version, version, document, changes)
+        if base.version is not None and merged.records:
+            self._append_journal(name, base.version, version, document, merged)
         _fsync_dir(self.data_dir)
-        self._remember(name, Snapshot(version, document))  # only now: the write is on disk
+        snapshot = Snapshot(version, document)
+        self._remember(name, snapshot)
+        return snapshot
 
     def _replace(self, name, payload):
         """Write ``payload`` durably over the document's file; return the new file's signature."""
@@ -368,6 +467,47 @@ class RecordItems(dict):
         return dict, (self.copy(),)
 
 
+class _Group:
+    """One process's writers of one document: who holds the lock, and the blocks not yet written."""
+
+    def __init__(self):
+        self.mutex = threading.Lock()  # one block at a time; guards the fields below
+        self.handle = None  # the open lock file while this process holds the lock
+        self.base = None  # the Snapshot on disk that the pending blocks started from
+        self.pending = None  # the document with every pending block applied
+        self.changes = []  # their Changes, in order
+        self.tickets = []  # their threads, waiting for the write
+        self.writing = False  # a write of taken blocks is under way (the lock must stay held)
+        self.flushing = False  # a thread is writing, or about to: the others wait for it
+        self.flush_done = threading.Condition()
+        self.draining = False
+        self.admit = threading.Condition()
+
+
+class _Ticket:
+    def __init__(self):
+        self.done, self.error = False, None
+
+    def finish(self, error):
+        self.done, self.error = True, error
+
+    def result(self):
+        if self.error is not None:
+            raise self.error
+
+
+def _merge(changes, before, after):
+    """One ``Changes`` from ``before`` to ``after`` for the blocks applied in between."""
+    if not all(change.records for change in changes):
+        return Changes(other=any(not change.empty for change in changes))
+    old, new = before["items"], after["items"]
+    keys = dict.fromkeys(key for change in changes for key in change.added + change.changed + change.removed)
+    return Changes(tuple(key for key in keys if key in new and key not in old),
+                   tuple(key for key in keys if key in new and key in old and new[key] is not old[key]),
+                   tuple(key for key in keys if key not in new and key in old),
+                   any(change.other for change in changes), records=True)
+
+
 def _is_collection(document):
     return type(document) is dict and type(document.get("items")) is dict and "seq" in document
 
@@ -375,9 +515,8 @@ def _is_collection(document):
 def _working_copy(document):
     if not _is_collection(document):
         return through_json(document)
-    working = {key: through_json(value) for key, value in document.items()}  # seq: a number
-    working["items"] = RecordItems(document["items"])
-    return working
+    items = document["items"]
+    return {key: RecordItems(items) if value is items else through_json(value) for key, value in document.items()}
 
 
 def _settle(before, working):
@@ -388,7 +527,7 @@ def _settle(before, working):
     if not (type(items) is RecordItems and _is_collection(before) and items.shared is before["items"]):
         document = through_json(working)
         return document, Changes(other=document != before)
-    shared, settled = items.shared, dict.copy(items)
+    shared, settled = items.shared, dict(dict.items(items))  # raw values: no copy on access
     added, changed, removed = [], [], []
     for key in sorted(items.touched, key=_natural):
         value, old = settled.get(key, _MISSING), shared.get(key, _MISSING)
