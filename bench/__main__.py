@@ -81,7 +81,7 @@ def measure_size(count, args, work_dir):
         created = load.run(server.port, "POST", "/api/tasks", headers, '{"title": "Benchmark task", "category": "Bench"}',
                            duration=args.duration)
         rows.append(("POST /api/tasks", created, None))
-        updated = load.run(server.port, "PUT", one, headers, '{"status": "in_progress"}', duration=args.duration)
+        updated = load.run(server.port, "PUT", one, headers, '{"description": "Edit {n}"}', duration=args.duration)
         rows.append(("PUT /api/tasks/{id}", updated, None))
         rss = [_peak_rss_mb(pid) for pid in server.worker_pids()]
         return size, rows, rss

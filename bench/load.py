@@ -1,11 +1,14 @@
 """Load generation: Debian's ``wrk`` when installed, else Python clients in separate processes.
 
 Both return ``Result(rps, p50_ms, p99_ms, errors, requests)`` for ``concurrency`` connections
-kept open for ``duration`` seconds; errors count non-2xx answers (3xx count as errors too).
+kept open for ``duration`` seconds; errors count non-2xx answers (3xx count as errors too). A
+``{n}`` in the body becomes a number that differs from one request to the next, so that every
+update really changes something (an update that changes nothing writes nothing).
 """
 import http.client
 import multiprocessing
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -38,6 +41,10 @@ def _wrk(port, method, path, headers, body, concurrency, duration):
     lua = "wrk.method = %s\n" % _lua_string(method)
     if body is not None:
         lua += "wrk.body = %s\nwrk.headers['Content-Type'] = 'application/json'\n" % _lua_string(body)
+        if "{n}" in body:
+            head, tail = body.split("{n}", 1)
+            lua += ("counter = math.random(1, 1000000000)\nrequest = function()\n  counter = counter + 1\n"
+                    f"  return wrk.format(nil, nil, nil, {_lua_string(head)} .. counter .. {_lua_string(tail)})\nend\n")
     for name, value in headers.items():
         lua += f"wrk.headers[{_lua_string(name)}] = {_lua_string(value)}\n"
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
@@ -76,10 +83,10 @@ def _parse_wrk(output):
 # -- Python fallback ----------------------------------------------------------------------------
 def _client(port, method, path, headers, body, deadline, results):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    payload = body.encode() if body is not None else None
-    headers = {**headers, **({"Content-Type": "application/json"} if payload else {})}
+    headers = {**headers, **({"Content-Type": "application/json"} if body is not None else {})}
     latencies, errors, started = [], 0, time.time()
     while time.time() < deadline:
+        payload = body.replace("{n}", str(random.randrange(10**9))).encode() if body is not None else None
         start = time.perf_counter()
         connection.request(method, path, body=payload, headers=headers)
         response = connection.getresponse()
