@@ -319,7 +319,8 @@ def test_same_sized_writes_in_one_clock_tick_are_seen_by_a_caching_reader(tmp_pa
     """Each version gets a later mtime than the last even when the clock stands still, so a
     reader's (inode, size, mtime, ctime) check can never mistake a new version for a cached one."""
     standstill = time.time_ns() + 3_600 * 10**9  # an hour ahead: not what the kernel would stamp
-    monkeypatch.setattr(store_module, "time", types.SimpleNamespace(time_ns=lambda: standstill))
+    monkeypatch.setattr(store_module, "time", types.SimpleNamespace(
+        time_ns=lambda: standstill, monotonic=time.monotonic, sleep=time.sleep))
     store = Store(tmp_path)
     store.register("flag", dict)
     reader = Store(tmp_path)

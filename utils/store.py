@@ -40,6 +40,7 @@ from utils.serialise import dumps, loads, through_json
 TEMP_SUFFIX = ".tmp"
 JOURNAL_LIMIT = 4 * 1024 * 1024  # the journal starts over once it is this long
 GROUP_ROUNDS = 3  # writes one process makes in a row before it lets the lock go
+GROUP_WAIT = 0.005  # seconds a write waits at most for blocks already on their way into it
 _MISSING = object()
 
 
@@ -223,7 +224,9 @@ class Store:
         with group.admit:
             while group.draining:  # let another process have the lock before this one retakes it
                 group.admit.wait()
+            group.arriving += 1
         with group.mutex:
+            group.arriving -= 1
             if group.handle is None:
                 group.handle = self._acquire(name)
                 try:
@@ -287,6 +290,7 @@ class Store:
     def _flush(self, name, group):
         """Write what the blocks left, again while more blocks joined meanwhile; then let go of the lock."""
         for rounds in itertools.count(1):
+            _wait_for(lambda: group.arriving == 0, GROUP_WAIT)  # blocks about to join come along
             with group.mutex:
                 group.writing = False
                 tickets, changes, group.tickets, group.changes = group.tickets, group.changes, [], []
@@ -482,6 +486,7 @@ class _Group:
         self.flush_done = threading.Condition()
         self.draining = False
         self.admit = threading.Condition()
+        self.arriving = 0  # threads past ``admit`` whose block has not joined yet
 
 
 class _Ticket:
@@ -494,6 +499,12 @@ class _Ticket:
     def result(self):
         if self.error is not None:
             raise self.error
+
+
+def _wait_for(condition, seconds):
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.0002)
 
 
 def _merge(changes, before, after):
