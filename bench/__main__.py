@@ -4,8 +4,8 @@
 
 For each collection size it seeds a data directory, serves it, and measures requests/s, p50 and
 p99 for the task reads and writes; each read is also measured against a bare Flask app serving
-the same bytes from memory with the same gunicorn settings (the ceiling), in the same run, so the
-ratio stays fair on a busy machine. Then the serialisers side by side. Prints tables; asserts
+the same bytes from memory with the same gunicorn settings (the ceiling), in the same run and in
+alternating slices (4 of each, 2 x duration in all), so the ratio stays fair on a busy machine. Then the serialisers side by side. Prints tables; asserts
 nothing about time. ``--app-dir`` serves another checkout of the app (a "before" figure).
 """
 import argparse
@@ -71,8 +71,8 @@ def measure_size(count, args, work_dir):
         names = {"list": "GET /api/tasks", "page": "GET /api/tasks?status=todo&page=1&per_page=50",
                  "one": "GET /api/tasks/{id}"}
         for key, path in reads.items():
-            real = load.run(server.port, "GET", path, headers, duration=args.duration)
-            best = load.run(ceiling.port, "GET", f"/{key}", {}, duration=args.duration)
+            real, best = load.compare((server.port, "GET", path, headers), (ceiling.port, "GET", f"/{key}", {}),
+                                      duration=2 * args.duration)
             rows.append((names[key], real, best))
         if etag:
             polled = load.run(server.port, "GET", "/api/tasks", {**headers, "If-None-Match": etag},

@@ -114,3 +114,22 @@ def _python(port, method, path, headers, body, concurrency, duration):
         return Result(0.0, float("nan"), float("nan"), errors, 0)
     return Result(rps, latencies[len(latencies) // 2],
                   latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], errors, len(latencies))
+
+
+def compare(real, ceiling, slices=4, duration=5.0):
+    """(real Result, ceiling Result) measured in alternating slices, so that a change in the
+    machine's load (other jobs) hits both alike. ``real``/``ceiling``: (port, method, path, headers)."""
+    runs = {"real": [], "ceiling": []}
+    for _ in range(slices):
+        for name, (port, method, path, headers) in (("real", real), ("ceiling", ceiling)):
+            runs[name].append(run(port, method, path, headers, duration=duration / slices))
+    return _combine(runs["real"]), _combine(runs["ceiling"])
+
+
+def _combine(results):
+    """One Result from slices: requests/s over all of them, the median slice's p50, the worst p99."""
+    seconds = sum(result.requests / result.rps for result in results if result.rps)
+    p50s = sorted(result.p50_ms for result in results)
+    return Result(sum(result.requests for result in results) / seconds if seconds else 0.0,
+                  p50s[len(p50s) // 2], max(result.p99_ms for result in results),
+                  sum(result.errors for result in results), sum(result.requests for result in results))
