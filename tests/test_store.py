@@ -635,3 +635,16 @@ def test_a_failed_write_fails_every_transaction_it_carried_and_leaves_no_trace(t
         assert users["items"]["1"]["name"] == "Ana"
         users["items"]["1"]["name"] = "Ana B."
     assert collection_store(tmp_path).read("users")["items"]["1"]["name"] == "Ana B."
+
+
+def test_the_journal_starts_over_once_long_and_readers_stay_right(tmp_path, monkeypatch):
+    monkeypatch.setattr(store_module, "JOURNAL_LIMIT", 300)
+    writer, reader = collection_store(tmp_path), collection_store(tmp_path)
+    journal = tmp_path / ".locks" / "users.journal"
+    sizes = []
+    for i in range(12):
+        with writer.transaction("users") as users:
+            insert_record(users, {"name": f"person {i}"})
+        sizes.append(journal.stat().st_size if journal.exists() else 0)  # the first write has none
+        assert reader.read("users") == json.loads((tmp_path / "users.json").read_bytes())
+    assert max(sizes) < 600 and sizes != sorted(sizes)  # it was cut back at least once

@@ -192,11 +192,11 @@ class Store:
             "set": {key: document["items"][key] for key in changes.added + changes.changed},
             "removed": list(changes.removed),
         }
-        path = self._journal_path(name)
-        with open(path, "ab") as handle:
-            if handle.tell() > JOURNAL_LIMIT:
-                handle.truncate(0)
-            handle.write(dumps(entry) + b"\n")
+        with contextlib.suppress(OSError):  # only a shortcut: the write itself is already done
+            with open(self._journal_path(name), "ab") as handle:
+                if handle.tell() > JOURNAL_LIMIT:
+                    handle.truncate(0)
+                handle.write(dumps(entry) + b"\n")
 
     # -- writing ----------------------------------------------------------------------------
     @contextlib.contextmanager
