@@ -1,5 +1,8 @@
 """Cached list responses (utils/responses.cached): same answers, no rebuild of an unchanged list,
 ETag / If-None-Match, and the cache never crosses visibility or misses a rename."""
+import threading
+import time
+
 import pytest
 
 from services import tasks as tasks_service
@@ -112,3 +115,27 @@ def test_the_cache_keeps_within_its_byte_budget_dropping_the_least_recently_used
     assert cache.get("b") is None and cache.get("huge") is None
     assert cache.get("a") and cache.get("c")
     assert cache.size == 8
+
+
+def test_pollers_arriving_together_wait_for_one_build(app, board, monkeypatch):
+    calls, real = [], tasks_service.list_tasks
+
+    def slow_build(actor, args):
+        calls.append(1)
+        time.sleep(0.3)
+        return real(actor, args)
+
+    monkeypatch.setattr(tasks_service, "list_tasks", slow_build)
+    answers = []
+
+    def poll():
+        answers.append(app.test_client().get("/api/tasks", headers=board).get_json()["message"])
+
+    pollers = [threading.Thread(target=poll) for _ in range(4)]
+    for poller in pollers:
+        poller.start()
+    for poller in pollers:
+        poller.join(timeout=30)
+
+    assert answers == ["4 tasks"] * 4
+    assert len(calls) == 1

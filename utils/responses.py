@@ -4,6 +4,7 @@ Lists are cached encoded (``cached``): a list of an unchanged collection is neit
 re-encoded, and a client that sends the list's ``ETag`` back in ``If-None-Match`` gets a 304.
 """
 import collections
+import contextlib
 import hashlib
 import json
 import threading
@@ -69,6 +70,7 @@ class ResponseCache:
         self.size = 0
         self._entries = collections.OrderedDict()  # key -> (body, headers, etag)
         self._guard = threading.Lock()
+        self._building = {}  # key -> [lock, threads using it]
 
     def get(self, key):
         with self._guard:
@@ -76,6 +78,22 @@ class ResponseCache:
             if entry is not None:
                 self._entries.move_to_end(key)
             return entry
+
+    @contextlib.contextmanager
+    def building(self, key):
+        """One thread builds a given entry at a time: when a list changes and every poller of it
+        arrives at once, the others wait for that build instead of each making their own."""
+        with self._guard:
+            slot = self._building.setdefault(key, [threading.Lock(), 0])
+            slot[1] += 1
+        try:
+            with slot[0]:
+                yield
+        finally:
+            with self._guard:
+                slot[1] -= 1
+                if not slot[1]:
+                    del self._building[key]
 
     def put(self, key, entry):
         if len(entry[0]) > self.limit:
@@ -100,13 +118,16 @@ def cached(build, depends, scope):
     cache = current_app.extensions.setdefault("prodsight.responses", ResponseCache())
     entry = cache.get(key)
     if entry is None:
-        response = build()
-        if response.status_code != 200:
-            return response
-        body = response.get_data()
-        headers = {name: value for name, value in response.headers.items() if name == "X-Total-Count"}
-        entry = (body, headers, '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"')
-        cache.put(key, entry)
+        with cache.building(key):
+            entry = cache.get(key)  # built by another thread while this one waited
+            if entry is None:
+                response = build()
+                if response.status_code != 200:
+                    return response
+                body = response.get_data()
+                headers = {name: value for name, value in response.headers.items() if name == "X-Total-Count"}
+                entry = (body, headers, '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"')
+                cache.put(key, entry)
     body, headers, etag = entry
     if request.if_none_match.contains(etag.strip('"')):
         return Response(status=304, headers={"ETag": etag})
