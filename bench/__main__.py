@@ -9,6 +9,7 @@ alternating slices (4 of each, 2 x duration in all), so the ratio stays fair on 
 nothing about time. ``--app-dir`` serves another checkout of the app (a "before" figure).
 """
 import argparse
+import http.client
 import os
 import platform
 import shutil
@@ -55,14 +56,13 @@ def measure_size(count, args, work_dir):
         reads = {"list": "/api/tasks", "page": "/api/tasks?status=todo&page=1&per_page=50", "one": one}
         ceiling_dir = os.path.join(work_dir, f"ceiling-{count}")
         os.makedirs(ceiling_dir)
-        etag = None
-        for key, path in reads.items():
-            status, _, response_headers = server.request("GET", path, headers=headers)
-            assert status == 200, (path, status)
-            etag = response_headers.get("ETag") if key == "list" else etag
-            connection_body = _raw_body(server, path, headers)
+        for key, path in reads.items():  # the ceiling serves exactly these bytes
+            status, body, response_headers = _get_raw(server, path, headers)
+            assert status == 200, (path, status, body[:200])
             with open(os.path.join(ceiling_dir, f"{key}.json"), "wb") as handle:
-                handle.write(connection_body)
+                handle.write(body)
+            if key == "list":
+                etag = response_headers.get("ETag")
         ceiling = Gunicorn({"BENCH_CEILING_DIR": ceiling_dir}, workers=2, threads=args.threads,
                            app="bench.ceiling:app", log_path=os.path.join(work_dir, f"ceiling-{count}.log"))
         ceiling.wait_ready()
@@ -91,13 +91,13 @@ def measure_size(count, args, work_dir):
             ceiling.stop()
 
 
-def _raw_body(server, path, headers):
-    import http.client
-
+def _get_raw(server, path, headers):
+    """(status, body bytes, headers) of one GET."""
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
     try:
         connection.request("GET", path, headers=headers)
-        return connection.getresponse().read()
+        response = connection.getresponse()
+        return response.status, response.read(), dict(response.getheaders())
     finally:
         connection.close()
 
