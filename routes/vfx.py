@@ -11,14 +11,14 @@ bp = Blueprint("vfx", __name__, url_prefix="/vfx")
 @bp.get("")
 @requires("vfx:read")
 def list_shots():
-    return cached(lambda: ok_list(vfx_service.list_shots(request.args), "VFX shot"), vfx_service.LIST_DEPENDS, "all")
+    return cached(lambda: ok_list(vfx_service.list_shots(request.args), "VFX shot"), vfx_service.DEPENDS, "all")
 
 
 @bp.get("/assignee/<user_id>")
 @requires("vfx:read")
 def shots_of(user_id):
     return cached(lambda: ok_list(vfx_service.shots_of(user_id, request.args), "VFX shot"),
-                  vfx_service.LIST_DEPENDS, "all")
+                  vfx_service.DEPENDS, "all")
 
 
 @bp.get("/<shot_id>")

@@ -30,7 +30,7 @@ LISTING = ListSpec(
 )
 
 records = Records("tasks", "Task", with_assignee, entity="task")
-LIST_DEPENDS = ("tasks", "users")  # a list shows each assignee's current name
+DEPENDS = ("tasks", "users")  # what a task as clients see it is made of (assignee: the user's name)
 
 
 def visibility(actor):

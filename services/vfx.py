@@ -53,7 +53,7 @@ LISTING = ListSpec(
 records = Records("vfx", "VFX shot", with_assignee, entity="vfx_shot")
 
 
-LIST_DEPENDS = ("vfx", "users")  # a list shows each assignee's current name
+DEPENDS = ("vfx", "users")  # what a shot as clients see it is made of (assignee: the user's name)
 
 
 def list_shots(args):

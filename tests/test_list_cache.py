@@ -139,3 +139,22 @@ def test_pollers_arriving_together_wait_for_one_build(app, board, monkeypatch):
 
     assert answers == ["4 tasks"] * 4
     assert len(calls) == 1
+
+
+def test_a_cached_task_keeps_its_etag_for_if_match_and_its_visibility(client, auth, board, monkeypatch):
+    calls, real = [], tasks_service.get_task
+    monkeypatch.setattr(tasks_service, "get_task", lambda task_id, actor: calls.append(1) or real(task_id, actor))
+    first = client.get("/api/tasks/3", headers=board)
+    second = client.get("/api/tasks/3", headers=board)
+    assert len(calls) == 1 and first.get_data() == second.get_data()
+    assert second.get_json()["message"] == "Task 3"
+    assert client.get("/api/tasks/3", headers={**board, "If-None-Match": second.headers["ETag"]}).status_code == 304
+
+    assert client.get("/api/tasks/3", headers=auth.headers("crew")).status_code == 403  # vfx's task
+    assert client.get("/api/tasks/1", headers=auth.headers("crew")).get_json()["data"]["title"] == "Rig"
+
+    updated = client.put("/api/tasks/3", json={"title": "Comp v2"}, headers={**board, "If-Match": second.headers["ETag"]})
+    assert updated.status_code == 200
+    assert client.get("/api/tasks/3", headers=board).get_json()["data"]["title"] == "Comp v2"
+    stale = client.put("/api/tasks/3", json={"title": "Comp v3"}, headers={**board, "If-Match": second.headers["ETag"]})
+    assert stale.status_code == 412

@@ -1,7 +1,7 @@
 """The response envelope every /api answer uses: {success, data, message} or {success, message, errors}.
 
-Lists are cached encoded (``cached``): a list of an unchanged collection is neither rebuilt nor
-re-encoded, and a client that sends the list's ``ETag`` back in ``If-None-Match`` gets a 304.
+Reads can be cached encoded (``cached``): a list or a record of an unchanged collection is neither
+rebuilt nor re-encoded, and a client that sends its ``ETag`` back in ``If-None-Match`` gets a 304.
 """
 import collections
 import contextlib
@@ -111,7 +111,8 @@ def cached(build, depends, scope):
     """The response ``build()`` makes, kept encoded under (URL, query, ``scope``, the versions of
     the ``depends`` documents): ``scope`` names what the caller may see (every task, or only their
     own), so callers who see the same share one entry; any write to a document it depends on
-    makes a new key. Lists get an ETag; a matching ``If-None-Match`` is a 304 without a body."""
+    makes a new key. A response keeps its own ETag (a resource's, which If-Match checks) or gets
+    its body's hash; a matching ``If-None-Match`` is a 304 without a body."""
     store = get_store()
     versions = tuple(store.snapshot(name).version for name in depends)  # before building: never
     key = (request.path, tuple(sorted(request.args.items(multi=True))), scope, versions)  # newer
@@ -126,7 +127,8 @@ def cached(build, depends, scope):
                     return response
                 body = response.get_data()
                 headers = {name: value for name, value in response.headers.items() if name == "X-Total-Count"}
-                entry = (body, headers, '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"')
+                etag = response.headers.get("ETag") or '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+                entry = (body, headers, etag)
                 cache.put(key, entry)
     body, headers, etag = entry
     if request.if_none_match.contains(etag.strip('"')):
