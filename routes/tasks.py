@@ -3,7 +3,7 @@ from flask import Blueprint, g, request
 from services import tasks as tasks_service
 from utils.auth import requires
 from utils.requests import json_body
-from utils.responses import ok_list, ok_resource
+from utils.responses import cached, ok_list, ok_resource
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 
@@ -11,19 +11,22 @@ bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 @bp.get("")
 @requires("tasks:read")  # roles without tasks:read_all see only their own tasks
 def list_tasks():
-    return ok_list(tasks_service.list_tasks(g.user, request.args), "task")
+    return cached(lambda: ok_list(tasks_service.list_tasks(g.user, request.args), "task"),
+                  tasks_service.DEPENDS, tasks_service.visibility(g.user))
 
 
 @bp.get("/assignee/<user_id>")
 @requires("tasks:read")
 def tasks_of(user_id):
-    return ok_list(tasks_service.tasks_of(user_id, g.user, request.args), "task")
+    return cached(lambda: ok_list(tasks_service.tasks_of(user_id, g.user, request.args), "task"),
+                  tasks_service.DEPENDS, tasks_service.visibility(g.user))
 
 
 @bp.get("/<task_id>")
 @requires("tasks:read")
 def get_task(task_id):
-    return ok_resource(tasks_service.get_task(task_id, g.user), f"Task {task_id}")
+    return cached(lambda: ok_resource(tasks_service.get_task(task_id, g.user), f"Task {task_id}"),
+                  tasks_service.DEPENDS, tasks_service.visibility(g.user))
 
 
 @bp.post("")

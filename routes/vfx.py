@@ -4,7 +4,7 @@ from services import vfx as vfx_service
 from utils import uploads
 from utils.auth import requires
 from utils.requests import json_body
-from utils.responses import ok_list, ok_resource
+from utils.responses import cached, ok_list, ok_resource
 
 bp = Blueprint("vfx", __name__, url_prefix="/vfx")
 
@@ -12,13 +12,14 @@ bp = Blueprint("vfx", __name__, url_prefix="/vfx")
 @bp.get("")
 @requires("vfx:read")
 def list_shots():
-    return ok_list(vfx_service.list_shots(request.args), "VFX shot")
+    return cached(lambda: ok_list(vfx_service.list_shots(request.args), "VFX shot"), vfx_service.DEPENDS, "all")
 
 
 @bp.get("/assignee/<user_id>")
 @requires("vfx:read")
 def shots_of(user_id):
-    return ok_list(vfx_service.shots_of(user_id, request.args), "VFX shot")
+    return cached(lambda: ok_list(vfx_service.shots_of(user_id, request.args), "VFX shot"),
+                  vfx_service.DEPENDS, "all")
 
 
 @bp.get("/<shot_id>")

@@ -30,6 +30,12 @@ LISTING = ListSpec(
 )
 
 records = Records("tasks", "Task", with_assignee, entity="task")
+DEPENDS = ("tasks", "users")  # what a task as clients see it is made of (assignee: the user's name)
+
+
+def visibility(actor):
+    """Which tasks ``actor`` may see, as a key: those who see the same share a cached list."""
+    return "all" if can(actor, "tasks:read_all") else f"assigned to {actor['id']}"
 
 
 def list_tasks(actor, args):

@@ -57,6 +57,9 @@ LISTING = ListSpec(
 records = Records("vfx", "VFX shot", with_assignee, entity="vfx_shot")
 
 
+DEPENDS = ("vfx", "users")  # what a shot as clients see it is made of (assignee: the user's name)
+
+
 def list_shots(args):
     return query(with_assignees(records.all()), args, LISTING)
 

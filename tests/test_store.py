@@ -9,6 +9,7 @@ import os
 import random
 import subprocess
 import sys
+import threading
 import time
 import types
 from pathlib import Path
@@ -255,36 +256,71 @@ def test_second_store_sees_writes_of_the_first(tmp_path):
     assert first.read("users")["items"]["1"]["name"] == "Bea"
 
 
-def test_read_reparses_only_when_the_file_changed(tmp_path, monkeypatch):
+def count_parses(monkeypatch):
+    """A list that grows by one each time any Store parses a whole file."""
+    parses, parse = [], Store._parse
+    monkeypatch.setattr(Store, "_parse", lambda self, name: parses.append(name) or parse(self, name))
+    return parses
+
+
+def test_read_of_an_unchanged_file_shares_one_snapshot_and_never_reparses(tmp_path, monkeypatch):
     writer, reader = collection_store(tmp_path), collection_store(tmp_path)
     with writer.transaction("users") as users:
         insert_record(users, {"name": "Ana"})
-    parses = []
-    counting_json = types.SimpleNamespace(
-        loads=lambda raw: parses.append(1) or json.loads(raw), dumps=json.dumps
-    )
-    monkeypatch.setattr(store_module, "json", counting_json)
+    parses = count_parses(monkeypatch)
 
     first = reader.read("users")
     assert reader.read("users") is first
     assert reader.read("users") is first
-    assert len(parses) == 1
+    assert parses == ["users"]
+    assert writer.read("users") == first and parses == ["users"]  # the writer kept what it wrote
+
+
+def test_another_process_write_is_applied_from_the_journal_without_a_parse(tmp_path, monkeypatch):
+    writer, reader = collection_store(tmp_path), collection_store(tmp_path)
+    with writer.transaction("users") as users:
+        for name in ("Ana", "Bea", "Cy"):
+            insert_record(users, {"name": name})
+    first = reader.read("users")
+    parses = count_parses(monkeypatch)
 
     with writer.transaction("users") as users:
-        insert_record(users, {"name": "Bea"})
-    parses.clear()
+        insert_record(users, {"name": "Dee"})
+    with writer.transaction("users") as users:
+        users["items"]["1"]["name"] = "Ana B."
+        del users["items"]["2"]
+
     changed = reader.read("users")
-    assert changed is not first
-    assert sorted(changed["items"]) == ["1", "2"]
-    assert reader.read("users") is changed
-    assert len(parses) == 1
+    assert parses == []
+    assert changed == {"seq": 4, "items": {"1": {"id": "1", "name": "Ana B."}, "3": {"id": "3", "name": "Cy"},
+                                           "4": {"id": "4", "name": "Dee"}}}
+    assert list(changed["items"]) == ["1", "3", "4"]  # the file's order, as a parse would give
+    assert changed == json.loads((tmp_path / "users.json").read_bytes())
+    assert first["items"]["1"]["name"] == "Ana" and "2" in first["items"]  # the old snapshot untouched
+    assert changed["items"]["3"] is first["items"]["3"]  # untouched records are shared
+
+
+def test_without_a_usable_journal_a_changed_file_is_parsed(tmp_path, monkeypatch):
+    writer, reader = collection_store(tmp_path), collection_store(tmp_path)
+    with writer.transaction("users") as users:
+        insert_record(users, {"name": "Ana"})
+    reader.read("users")
+    parses = count_parses(monkeypatch)
+    with writer.transaction("users") as users:
+        insert_record(users, {"name": "Bea"})
+    journal = tmp_path / ".locks" / "users.journal"
+    journal.write_bytes(b'{"from":[1,2,3,4],"to"')  # torn, and leading nowhere
+
+    assert sorted(reader.read("users")["items"]) == ["1", "2"]
+    assert parses == ["users"]
 
 
 def test_same_sized_writes_in_one_clock_tick_are_seen_by_a_caching_reader(tmp_path, monkeypatch):
     """Each version gets a later mtime than the last even when the clock stands still, so a
     reader's (inode, size, mtime, ctime) check can never mistake a new version for a cached one."""
     standstill = time.time_ns() + 3_600 * 10**9  # an hour ahead: not what the kernel would stamp
-    monkeypatch.setattr(store_module, "time", types.SimpleNamespace(time_ns=lambda: standstill))
+    monkeypatch.setattr(store_module, "time", types.SimpleNamespace(
+        time_ns=lambda: standstill, monotonic=time.monotonic, sleep=time.sleep))
     store = Store(tmp_path)
     store.register("flag", dict)
     reader = Store(tmp_path)
@@ -369,3 +405,246 @@ def test_collection_missing_its_items_is_reported_as_broken(tmp_path):
     (tmp_path / "users.json").write_text('{"seq": 1}')
     with pytest.raises(StoreCorruptError, match="users.json.*'items'"):
         store.read("users")
+
+
+# -- copy on access: transactions change their own copy, readers keep the snapshot -----------------
+def seeded_store(tmp_path, names=("Ana", "Bea", "Cy")):
+    store = collection_store(tmp_path)
+    with store.transaction("users") as users:
+        for name in names:
+            insert_record(users, {"name": name, "tags": ["cast"]})
+    return store
+
+
+@pytest.mark.parametrize("mutate", [
+    lambda users: users["items"]["1"].update(name="changed"),
+    lambda users: users["items"].get("1")["tags"].append("crew"),
+    lambda users: [record.update(name="changed") for record in users["items"].values()],
+    lambda users: [record["tags"].clear() for _, record in users["items"].items()],
+    lambda users: users["items"].pop("2")["tags"].append("gone"),
+    lambda users: {**users["items"]}["3"].update(name="changed"),
+    lambda users: dict(users["items"])["3"]["tags"].append("x"),
+    lambda users: users["items"].clear(),
+    lambda users: users.update(seq=99),
+], ids=["getitem", "get", "values", "items", "pop", "unpack", "dict", "clear", "top-level"])
+def test_mutation_inside_a_transaction_that_raises_leaves_readers_on_the_old_state(tmp_path, mutate):
+    store = seeded_store(tmp_path)
+    before = store.read("users")
+    expected = json.loads((tmp_path / "users.json").read_bytes())
+
+    with pytest.raises(RuntimeError):
+        with store.transaction("users") as users:
+            mutate(users)
+            raise RuntimeError("refused halfway")
+
+    assert store.read("users") is before  # the same snapshot, and untouched
+    assert before == expected
+    assert json.loads((tmp_path / "users.json").read_bytes()) == expected
+    with store.transaction("users") as users:  # the next transaction starts from the old state too
+        assert users["items"]["1"] == {"id": "1", "name": "Ana", "tags": ["cast"]}
+        assert users["seq"] == 3
+
+
+def test_a_generic_document_changed_in_a_failed_transaction_leaves_no_trace(tmp_path):
+    store = Store(tmp_path)
+    store.register("budget", dict)
+    with store.transaction("budget") as budget:
+        budget.update(categories=[{"name": "Camera", "budgeted": 100}], ledger=[])
+    before = store.read("budget")
+
+    with pytest.raises(RuntimeError):
+        with store.transaction("budget") as budget:
+            budget["categories"][0]["budgeted"] = 5
+            budget["ledger"].append({"amount": 1})
+            raise RuntimeError
+
+    assert store.read("budget") is before
+    assert before == {"categories": [{"name": "Camera", "budgeted": 100}], "ledger": []}
+
+
+def test_a_reader_thread_never_sees_a_change_before_it_is_on_disk(tmp_path, monkeypatch):
+    """Another thread of the same process reads while the transaction is changing its copy and
+    while the new file is being written: it sees the old state until the file holds the new one."""
+    store = seeded_store(tmp_path)
+    seen = []
+
+    def read_in_another_thread(moment):
+        reader = threading.Thread(target=lambda: seen.append((moment, store.read("users")["items"]["1"]["name"])))
+        reader.start()
+        reader.join()
+
+    real_replace = os.replace
+
+    def replace(source, target):
+        read_in_another_thread("fsynced temp file, before the rename")
+        real_replace(source, target)
+
+    monkeypatch.setattr(store_module.os, "replace", replace)
+    with store.transaction("users") as users:
+        users["items"]["1"]["name"] = "Ana B."
+        read_in_another_thread("changed in the working copy")
+    read_in_another_thread("after the transaction")
+
+    assert seen == [("changed in the working copy", "Ana"), ("fsynced temp file, before the rename", "Ana"),
+                    ("after the transaction", "Ana B.")]
+
+
+def test_a_record_changed_after_its_transaction_cannot_reach_the_snapshot(tmp_path):
+    store = seeded_store(tmp_path)
+    with store.transaction("users") as users:
+        record = users["items"]["1"]
+        record["name"] = "Ana B."
+        added = insert_record(users, {"name": "Dee", "tags": []})
+
+    record["name"], added["tags"] = "meddled", ["meddled"]  # what a caller might do with a result
+
+    assert store.read("users")["items"]["1"]["name"] == "Ana B."
+    assert store.read("users")["items"]["4"]["tags"] == []
+
+
+def test_a_transaction_knows_which_records_it_added_changed_and_removed(tmp_path):
+    store = seeded_store(tmp_path, names=("Ana", "Bea", "Cy", "Dee"))
+    before = store.read("users")
+
+    with store.transaction("users") as users:
+        users["items"]["2"]["name"] = "Bea B."
+        assert users["items"]["3"]["name"] == "Cy"  # looked at, not changed
+        del users["items"]["4"]
+        insert_record(users, {"name": "Eve", "tags": []})
+
+    changes = store.last_changes()
+    assert (changes.added, changes.changed, changes.removed) == (("5",), ("2",), ("4",))
+    assert changes.other  # seq went up
+    after = store.read("users")
+    assert after["items"]["1"] is before["items"]["1"]  # untouched: the very same object
+    assert after["items"]["3"] is before["items"]["3"]  # looked at only
+    assert after["items"]["2"] is not before["items"]["2"]
+    assert before["items"]["2"]["name"] == "Bea" and "4" in before["items"]  # old snapshot intact
+
+
+def test_a_transaction_that_changes_nothing_writes_nothing(tmp_path):
+    store = seeded_store(tmp_path)
+    mtime = os.stat(tmp_path / "users.json").st_mtime_ns
+
+    with store.transaction("users") as users:
+        users["items"]["1"]["name"] = "Ana"  # the value it already has
+        list(users["items"].values())
+
+    assert store.last_changes().empty
+    assert os.stat(tmp_path / "users.json").st_mtime_ns == mtime
+
+
+def test_files_stay_plain_json_with_non_ascii_kept(tmp_path):
+    store = collection_store(tmp_path)
+    with store.transaction("users") as users:
+        insert_record(users, {"name": "Zoë Café", "note": "第一場"})
+
+    raw = (tmp_path / "users.json").read_bytes()
+    assert "Zoë Café".encode() in raw and "第一場".encode() in raw
+    checked = subprocess.run([sys.executable, "-m", "json.tool", str(tmp_path / "users.json")],
+                             capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+    assert json.loads(raw) == {"seq": 1, "items": {"1": {"id": "1", "name": "Zoë Café", "note": "第一場"}}}
+
+
+# -- group commit: threads of one process share writes ------------------------------------------
+def slow_writes(monkeypatch, seconds=0.02):
+    """Make each file write take a while (as a big fsync does) and count them."""
+    writes, replace = [], Store._replace
+
+    def slow(self, name, payload):
+        time.sleep(seconds)
+        writes.append(name)
+        return replace(self, name, payload)
+
+    monkeypatch.setattr(Store, "_replace", slow)
+    return writes
+
+
+def in_threads(count, work):
+    errors = []
+
+    def run(n):
+        try:
+            work(n)
+        except Exception as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors
+
+
+def test_threads_inserting_at_once_share_writes_and_lose_nothing(tmp_path, monkeypatch):
+    store = collection_store(tmp_path, "tasks")
+    writes = slow_writes(monkeypatch)
+    acknowledged = []
+
+    def inserter(n):
+        for i in range(10):
+            with store.transaction("tasks") as tasks:
+                record = insert_record(tasks, {"title": f"thread {n} #{i}"})
+            fresh = collection_store(tmp_path, "tasks")  # no cache: what is on disk now
+            assert fresh.read("tasks")["items"][record["id"]]["title"] == f"thread {n} #{i}"
+            acknowledged.append(record["id"])
+
+    assert in_threads(6, inserter) == []
+
+    assert sorted(acknowledged, key=int) == [str(n) for n in range(1, 61)]  # 6 threads x 10
+    assert json.loads((tmp_path / "tasks.json").read_bytes())["seq"] == 60
+    assert len(writes) < 60  # some writes carried several transactions
+
+
+def test_a_block_that_raises_among_grouped_ones_loses_only_its_own_change(tmp_path, monkeypatch):
+    store = collection_store(tmp_path, "tasks")
+    slow_writes(monkeypatch)
+
+    def writer(n):
+        with store.transaction("tasks") as tasks:
+            insert_record(tasks, {"title": f"thread {n}"})
+            if n % 2:
+                tasks["items"]["1"]["title"] = "should vanish" if "1" in tasks["items"] else "x"
+                raise ValueError(f"thread {n} refused")
+
+    errors = in_threads(8, writer)
+
+    assert sorted(str(error) for error in errors) == [f"thread {n} refused" for n in (1, 3, 5, 7)]
+    stored = collection_store(tmp_path, "tasks").read("tasks")
+    assert sorted(record["title"] for record in stored["items"].values()) == [
+        f"thread {n}" for n in (0, 2, 4, 6)]
+    assert stored["seq"] == 4
+
+
+def test_a_failed_write_fails_every_transaction_it_carried_and_leaves_no_trace(tmp_path, monkeypatch):
+    store = seeded_store(tmp_path)
+    before = store.read("users")
+    on_disk = (tmp_path / "users.json").read_bytes()
+    monkeypatch.setattr(Store, "_replace", lambda self, name, payload: (_ for _ in ()).throw(OSError("disk full")))
+
+    with pytest.raises(OSError, match="disk full"):
+        with store.transaction("users") as users:
+            users["items"]["1"]["name"] = "lost"
+
+    assert store.read("users") is before
+    assert (tmp_path / "users.json").read_bytes() == on_disk
+    monkeypatch.undo()
+    with store.transaction("users") as users:  # the lock was let go, and the state is the old one
+        assert users["items"]["1"]["name"] == "Ana"
+        users["items"]["1"]["name"] = "Ana B."
+    assert collection_store(tmp_path).read("users")["items"]["1"]["name"] == "Ana B."
+
+
+def test_the_journal_starts_over_once_long_and_readers_stay_right(tmp_path, monkeypatch):
+    monkeypatch.setattr(store_module, "JOURNAL_LIMIT", 300)
+    writer, reader = collection_store(tmp_path), collection_store(tmp_path)
+    journal = tmp_path / ".locks" / "users.journal"
+    sizes = []
+    for i in range(12):
+        with writer.transaction("users") as users:
+            insert_record(users, {"name": f"person {i}"})
+        sizes.append(journal.stat().st_size if journal.exists() else 0)  # the first write has none
+        assert reader.read("users") == json.loads((tmp_path / "users.json").read_bytes())
+    assert max(sizes) < 600 and sizes != sorted(sizes)  # it was cut back at least once

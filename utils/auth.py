@@ -9,7 +9,7 @@ import functools
 import math
 
 from flask import g
-from flask_jwt_extended import JWTManager, get_current_user, get_jwt, verify_jwt_in_request
+from flask_jwt_extended import get_current_user, get_jwt, verify_jwt_in_request
 from flask_jwt_extended.exceptions import (
     JWTExtendedException,
     NoAuthorizationError,
@@ -21,6 +21,7 @@ from jwt.exceptions import ExpiredSignatureError, PyJWTError
 
 from utils import clock
 from utils.errors import Forbidden, Unauthorized, error_response
+from utils.jwt_cache import CachingJWTManager
 from utils.permissions import can
 from utils.store import get_store
 
@@ -91,7 +92,7 @@ def is_revoked(claims):
 
 def init_app(app):
     get_store().register(REVOKED, dict)
-    jwt = JWTManager(app)
+    jwt = CachingJWTManager(app)
 
     @jwt.user_lookup_loader
     def load_user(_header, claims):

@@ -1,27 +1,49 @@
 """The locked JSON store: one file per collection, safe across threads, processes and crashes.
 
 Every write is a read-modify-write under an exclusive ``fcntl.flock`` on a sidecar lock file
-(``.locks/<name>.lock``), opened per operation, so it spans gunicorn workers. The lock is on a
-sidecar because ``os.replace`` swaps the data file's inode. The new content is serialised first,
-written to a temp file in the same directory, flushed, fsynced, renamed over the old file, and
-the directory is fsynced before the write is acknowledged.
+(``.locks/<name>.lock``), opened per operation, so it spans gunicorn workers and threads. The
+lock is on a sidecar because ``os.replace`` swaps the data file's inode. The new content is
+serialised first, written to a temp file in the same directory, flushed, fsynced, renamed over
+the old file, and the directory is fsynced before the write is acknowledged.
 
 Readers take no lock: a rename is atomic, so they see the old or the new file, never half of one.
-Each process keeps the parsed content of every file with the file's stat and reuses it until the
-stat changes. A transaction always re-reads the file under the lock, so a write never starts
-from a stale cache even when two writes land in the same clock tick.
+Each process keeps one parsed snapshot per document with the file's stat signature, and shares
+it with every reader until the signature changes: a read of an unchanged document costs one
+``stat``. Snapshots are never mutated, so a reader holding one is never disturbed.
+
+A transaction starts from the current snapshot under the lock (no parse when this process holds
+the file's current version) and yields a working copy the caller may change in place:
+- a record collection (``{"seq", "items"}``) is copied on access: its ``items`` hand out a private
+  copy of a record the first time it is looked up, so a write pays only for the records it
+  touches, and the records it added, changed and removed are known exactly (``last_changes()``);
+- any other document is a private deep copy.
+The new snapshot is published to this process only once the file is on disk; a block that
+raises leaves the file, the snapshot and every cache as they were.
+
+Other processes learn a collection's new version from a journal (``.locks/<name>.journal``, one
+JSON line per write: the versions it went from and to, and the records it set and removed), so a
+worker applies another worker's write to its snapshot instead of parsing the whole file again.
+The journal is only a shortcut: when it is missing, torn or does not lead to the file's version,
+the file itself is parsed.
 """
 import contextlib
 import fcntl
-import json
+import itertools
 import os
 import tempfile
 import threading
 import time
+from typing import NamedTuple
+
+from utils.serialise import dumps, loads, through_json
 
 from utils.eventlog import EventLog
 
 TEMP_SUFFIX = ".tmp"
+JOURNAL_LIMIT = 4 * 1024 * 1024  # the journal starts over once it is this long
+GROUP_ROUNDS = 1  # writes one process makes in a row before it lets the lock go (measured: 1 is best)
+GROUP_WAIT = 0.005  # seconds a write waits at most for blocks already on their way into it
+_MISSING = object()
 
 
 class StoreCorruptError(Exception):
@@ -30,6 +52,27 @@ class StoreCorruptError(Exception):
     def __init__(self, filename, reason):
         super().__init__(f"Data file {filename} is broken ({reason}); fix or restore it by hand")
         self.filename = filename
+
+
+class Snapshot(NamedTuple):
+    version: tuple | None  # opaque; changes whenever the document does; None: no file yet
+    document: object  # shared: never mutate
+
+
+class Changes(NamedTuple):
+    """What a transaction did. For a record collection (``records``): the ids of the records it
+    added, changed and removed, and ``other`` when anything besides them changed (``seq``...);
+    for any other document, ``other`` says whether it changed at all."""
+
+    added: tuple = ()
+    changed: tuple = ()
+    removed: tuple = ()
+    other: bool = False
+    records: bool = False
+
+    @property
+    def empty(self):
+        return not (self.added or self.changed or self.removed or self.other)
 
 
 def new_collection():
@@ -43,8 +86,11 @@ class Store:
         self.lock_dir = os.path.join(self.data_dir, ".locks")
         os.makedirs(self.lock_dir, exist_ok=True)
         self._defaults = {}
-        self._cache = {}  # name -> (stat signature, parsed document)
+        self._cache = {}  # name -> Snapshot of the file's version
+        self._journal_read = {}  # name -> bytes of its journal already read
         self._cache_guard = threading.Lock()
+        self._local = threading.local()
+        self._groups = {}  # name -> _Group: this process's writers of that document
 
     # -- registry -------------------------------------------------------------------------
     def register(self, name, default=new_collection):
@@ -68,44 +114,95 @@ class Store:
     # -- reading ----------------------------------------------------------------------------
     def read(self, name):
         """The current document. Shared with other readers of this process: do not mutate it."""
-        path = self.path(name)
+        return self.snapshot(name).document
+
+    def snapshot(self, name):
+        """The current ``Snapshot(version, document)``: the version names this exact content, so a
+        cache keyed on it (an encoded response) is valid as long as the version is current."""
         try:
-            signature = _signature(os.stat(path))
+            signature = _signature(os.stat(self.path(name)))
         except FileNotFoundError:
-            return self._defaults[name]()
-        with self._cache_guard:
-            cached = self._cache.get(name)
-        if cached and cached[0] == signature:
-            return cached[1]
-        return self._load(name)
+            return Snapshot(None, self._defaults[name]())
+        cached = self._cache.get(name)
+        if cached is not None and cached.version == signature:
+            return cached
+        snapshot = self._from_journal(name, cached, signature) or self._parse(name)
+        self._remember(name, snapshot)
+        return snapshot
 
     def exists(self, name):
         return os.path.exists(self.path(name))
 
-    def _load(self, name):
-        """Parse the file from disk and remember it with the stat it had when opened."""
-        signature, document = self._parse(name)
-        if signature is not None:
-            with self._cache_guard:
-                self._cache[name] = (signature, document)
-        return document
-
     def _parse(self, name):
-        """(stat signature, parsed document) read fresh from disk; (None, default) when absent."""
+        """The document read fresh from disk, with the stat it had when opened."""
         try:
             with open(self.path(name), "rb") as handle:
                 signature = _signature(os.fstat(handle.fileno()))
                 raw = handle.read()
         except FileNotFoundError:
-            return None, self._defaults[name]()
+            return Snapshot(None, self._defaults[name]())
         try:
-            document = json.loads(raw)
+            document = loads(raw)
         except (ValueError, UnicodeDecodeError) as exc:
             raise StoreCorruptError(self.filename(name), f"not valid JSON: {exc}") from None
         problem = _shape_problem(document, self._defaults[name]())
         if problem:
             raise StoreCorruptError(self.filename(name), problem)
-        return signature, document
+        return Snapshot(signature, document)
+
+    def _remember(self, name, snapshot):
+        if snapshot.version is None:
+            return
+        with self._cache_guard:
+            cached = self._cache.get(name)
+            # mtimes strictly increase from one version to the next: never step back to an older one
+            if cached is None or cached.version[2] <= snapshot.version[2]:
+                self._cache[name] = snapshot
+
+    # -- the journal: other processes' writes, applied instead of a full parse --------------
+    def _journal_path(self, name):
+        return os.path.join(self.lock_dir, f"{name}.journal")
+
+    def _from_journal(self, name, cached, signature):
+        """The snapshot at ``signature`` built from ``cached`` and the journal, or None."""
+        if cached is None or not _is_collection(cached.document):
+            return None
+        try:
+            with open(self._journal_path(name), "rb") as handle:
+                start = self._journal_read.get(name, 0)
+                if os.fstat(handle.fileno()).st_size < start:
+                    start = 0  # it started over
+                handle.seek(start)
+                tail = handle.read()
+        except FileNotFoundError:
+            return None
+        complete = tail.rfind(b"\n") + 1  # a line still being appended is left for later
+        self._journal_read[name] = start + complete
+        version, document = list(cached.version), cached.document
+        for line in tail[:complete].splitlines():
+            if not line.startswith(_journal_prefix(version)):
+                continue  # another transition (or a line torn by a crash)
+            try:
+                entry = loads(line)
+            except ValueError:
+                continue
+            document = _apply(document, entry)
+            version = entry["to"]
+        return Snapshot(tuple(version), document) if tuple(version) == signature else None
+
+    def _append_journal(self, name, before, after, document, changes):
+        entry = {
+            "from": list(before),
+            "to": list(after),
+            "top": {key: value for key, value in document.items() if key != "items"},
+            "set": {key: document["items"][key] for key in changes.added + changes.changed},
+            "removed": list(changes.removed),
+        }
+        with contextlib.suppress(OSError):  # only a shortcut: the write itself is already done
+            with open(self._journal_path(name), "ab") as handle:
+                if handle.tell() > JOURNAL_LIMIT:
+                    handle.truncate(0)
+                handle.write(dumps(entry) + b"\n")
 
     # -- writing ----------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -120,19 +217,132 @@ class Store:
 
     @contextlib.contextmanager
     def transaction(self, name):
-        """Yield a private copy of the document; write it back atomically if the block succeeds.
+        """Yield a working copy of the document, free to change in place; write it back atomically
+        if the block succeeds, and return only once it is on disk. The lock is held for the whole
+        cycle (id generation included). An exception inside the block leaves the file, and what
+        every reader sees, exactly as it was.
 
-        The lock is held for the whole cycle (id generation included). An exception inside the
-        block leaves the file exactly as it was.
+        Threads of one process writing the same document at once share one write (group commit):
+        their blocks run one at a time, each on the state the previous one left, while the write
+        before them is being fsynced; then one write makes all of them durable together.
         """
-        with self.lock(name):
-            _, document = self._parse(name)  # a fresh parse: private, and never a stale cache
-            yield document
-            self._write(name, document)
+        group = self._group(name)
+        with group.admit:
+            while group.draining:  # let another process have the lock before this one retakes it
+                group.admit.wait()
+            group.arriving += 1
+        with group.mutex:
+            group.arriving -= 1
+            if group.handle is None:
+                group.handle = self._acquire(name)
+                try:
+                    group.base = self.snapshot(name)  # under the lock: the file's current version
+                except BaseException:  # a broken file: nothing to write on
+                    self._release(group)
+                    raise
+                group.pending, group.changes = group.base.document, []
+            working = _working_copy(group.pending)
+            try:
+                yield working
+                document, changes = _settle(group.pending, working)
+            except BaseException:
+                if not (group.tickets or group.writing):
+                    self._release(group)  # nothing else stands on the lock
+                raise
+            group.pending = document
+            group.changes.append(changes)
+            ticket = _Ticket()
+            group.tickets.append(ticket)
+        self._local.changes = changes
+        self._flush_or_wait(name, group, ticket)
 
-    def _write(self, name, document):
-        # Compact on purpose: json's C encoder is used only without indent (3x faster on big files).
-        payload = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    def last_changes(self):
+        """The ``Changes`` of this thread's last committed transaction."""
+        return getattr(self._local, "changes", None)
+
+    def _group(self, name):
+        with self._cache_guard:
+            return self._groups.setdefault(name, _Group())
+
+    def _acquire(self, name):
+        handle = open(os.path.join(self.lock_dir, f"{name}.lock"), "a+")
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        return handle
+
+    @staticmethod
+    def _release(group):
+        group.handle.close()  # closing the last descriptor releases the flock
+        group.handle = group.base = group.pending = None
+
+    def _flush_or_wait(self, name, group, ticket):
+        """Become the thread that writes the pending blocks, or wait for the one that does."""
+        with group.flush_done:
+            while group.flushing and not ticket.done:
+                group.flush_done.wait()
+            lead = not ticket.done
+            group.flushing = group.flushing or lead
+        if lead:
+            try:
+                self._flush(name, group)
+            finally:
+                with group.admit:
+                    group.draining = False
+                    group.admit.notify_all()
+                with group.flush_done:
+                    group.flushing = False
+                    group.flush_done.notify_all()
+        ticket.result()
+
+    def _flush(self, name, group):
+        """Write what the blocks left, again while more blocks joined meanwhile; then let go of the lock."""
+        for rounds in itertools.count(1):
+            _wait_for(lambda: group.arriving == 0, GROUP_WAIT)  # blocks about to join come along
+            with group.mutex:
+                group.writing = False
+                tickets, changes, group.tickets, group.changes = group.tickets, group.changes, [], []
+                if not tickets:
+                    self._release(group)
+                    return
+                group.writing = True
+                pending = group.pending
+            if rounds == GROUP_ROUNDS:
+                with group.admit:
+                    group.draining = True  # others wait, so this process lets the lock go soon
+            try:
+                group.base = self._commit(name, group.base, pending, changes)
+            except BaseException as exc:
+                with group.mutex:  # blocks built on the failed write fail with it
+                    group.writing = False
+                    tickets += group.tickets
+                    group.tickets, group.changes = [], []
+                    self._release(group)
+                self._finish(group, tickets, exc)
+                return
+            self._finish(group, tickets, None)
+
+    @staticmethod
+    def _finish(group, tickets, error):
+        with group.flush_done:
+            for ticket in tickets:
+                ticket.finish(error)
+            group.flush_done.notify_all()
+
+    def _commit(self, name, base, document, changes):
+        """Write ``document`` (``base`` with the blocks' ``changes`` applied); return it as the
+        Snapshot now on disk, published to this process's readers only now."""
+        merged = _merge(changes, base.document, document)
+        if merged.empty and base.version is not None:
+            return base  # nothing to write
+        version = self._replace(name, dumps(document))
+        if base.version is not None and merged.records:
+            self._append_journal(name, base.version, version, document, merged)
+        _fsync_dir(self.data_dir)
+        snapshot = Snapshot(version, document)
+        self._remember(name, snapshot)
+        return snapshot
+
+    def _replace(self, name, payload):
+        """Write ``payload`` durably over the document's file; return the new file's signature."""
         # Readers trust a cached copy while (inode, size, mtime, ctime) is unchanged. The new file
         # often reuses the inode of the version before the last one, and the kernel stamps files
         # with a coarse clock, so two same-sized writes in one tick could look identical to a reader
@@ -154,10 +364,7 @@ class Store:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temp_path)
             raise
-        _fsync_dir(self.data_dir)
-        with self._cache_guard:
-            # The caller still holds ``document`` and may change it: the next read re-parses.
-            self._cache.pop(name, None)
+        return _signature(os.stat(self.path(name)))  # we hold the lock: nobody replaced it since
 
     # -- housekeeping ---------------------------------------------------------------------
     def remove_temp_files(self):
@@ -192,6 +399,189 @@ def insert_record(document, fields):
     record = {"id": str(document["seq"]), **fields}
     document["items"][record["id"]] = record
     return record
+
+
+class RecordItems(dict):
+    """A collection's ``items`` inside a transaction: the snapshot's records, each copied the
+    first time it is handed out, so the caller may change what it gets and the shared snapshot
+    is never touched. Every key handed out, set or removed is noted for ``_settle``."""
+
+    def __init__(self, shared):
+        super().__init__(shared)
+        self.shared = shared
+        self.touched = set()
+
+    def _own(self, key):
+        value = dict.__getitem__(self, key)
+        self.touched.add(key)
+        if value is self.shared.get(key, _MISSING):
+            value = through_json(value)
+            dict.__setitem__(self, key, value)
+        return value
+
+    def __getitem__(self, key):
+        return self._own(key)
+
+    def get(self, key, default=None):
+        return self._own(key) if key in self else default
+
+    def __iter__(self):  # also keeps {**items} and dict(items) off the shared records
+        return dict.__iter__(self)
+
+    def values(self):
+        return [self._own(key) for key in list(dict.keys(self))]
+
+    def items(self):
+        return [(key, self._own(key)) for key in list(dict.keys(self))]
+
+    def __setitem__(self, key, value):
+        self.touched.add(key)
+        dict.__setitem__(self, key, value)
+
+    def __delitem__(self, key):
+        self.touched.add(key)
+        dict.__delitem__(self, key)
+
+    def pop(self, key, *default):
+        if key not in self:
+            return dict.pop(self, key, *default)
+        value = self._own(key)
+        dict.__delitem__(self, key)
+        return value
+
+    def popitem(self):
+        key = next(reversed(list(dict.keys(self))))
+        return key, self.pop(key)
+
+    def setdefault(self, key, default=None):
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def update(self, *args, **kwargs):
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def __ior__(self, other):
+        self.update(other)
+        return self
+
+    def clear(self):
+        self.touched.update(dict.keys(self))
+        dict.clear(self)
+
+    def copy(self):
+        return {key: self._own(key) for key in list(dict.keys(self))}
+
+    def __reduce_ex__(self, protocol):  # copy.deepcopy: a plain dict of private copies
+        return dict, (self.copy(),)
+
+
+class _Group:
+    """One process's writers of one document: who holds the lock, and the blocks not yet written."""
+
+    def __init__(self):
+        self.mutex = threading.Lock()  # one block at a time; guards the fields below
+        self.handle = None  # the open lock file while this process holds the lock
+        self.base = None  # the Snapshot on disk that the pending blocks started from
+        self.pending = None  # the document with every pending block applied
+        self.changes = []  # their Changes, in order
+        self.tickets = []  # their threads, waiting for the write
+        self.writing = False  # a write of taken blocks is under way (the lock must stay held)
+        self.flushing = False  # a thread is writing, or about to: the others wait for it
+        self.flush_done = threading.Condition()
+        self.draining = False
+        self.admit = threading.Condition()
+        self.arriving = 0  # threads past ``admit`` whose block has not joined yet
+
+
+class _Ticket:
+    def __init__(self):
+        self.done, self.error = False, None
+
+    def finish(self, error):
+        self.done, self.error = True, error
+
+    def result(self):
+        if self.error is not None:
+            raise self.error
+
+
+def _wait_for(condition, seconds):
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.0002)
+
+
+def _merge(changes, before, after):
+    """One ``Changes`` from ``before`` to ``after`` for the blocks applied in between."""
+    if not all(change.records for change in changes):
+        return Changes(other=any(not change.empty for change in changes))
+    old, new = before["items"], after["items"]
+    keys = dict.fromkeys(key for change in changes for key in change.added + change.changed + change.removed)
+    return Changes(tuple(key for key in keys if key in new and key not in old),
+                   tuple(key for key in keys if key in new and key in old and new[key] is not old[key]),
+                   tuple(key for key in keys if key not in new and key in old),
+                   any(change.other for change in changes), records=True)
+
+
+def _is_collection(document):
+    return type(document) is dict and type(document.get("items")) is dict and "seq" in document
+
+
+def _working_copy(document):
+    if not _is_collection(document):
+        return through_json(document)
+    items = document["items"]
+    return {key: RecordItems(items) if value is items else through_json(value) for key, value in document.items()}
+
+
+def _settle(before, working):
+    """(the document to store, its ``Changes``). The stored document shares every untouched
+    record with ``before`` and holds private copies of the rest, so the caller, who may keep
+    changing what the block returned, can never reach into a published snapshot."""
+    items = working.get("items") if type(working) is dict else None
+    if not (type(items) is RecordItems and _is_collection(before) and items.shared is before["items"]):
+        document = through_json(working)
+        return document, Changes(other=document != before)
+    shared, settled = items.shared, dict(dict.items(items))  # raw values: no copy on access
+    added, changed, removed = [], [], []
+    for key in sorted(items.touched, key=_natural):
+        value, old = settled.get(key, _MISSING), shared.get(key, _MISSING)
+        if value is _MISSING:
+            if old is not _MISSING:
+                removed.append(key)
+        elif value is not old:
+            if old is not _MISSING and value == old:
+                settled[key] = old  # looked at, not changed
+            else:
+                settled[key] = through_json(value)
+                (changed if old is not _MISSING else added).append(key)
+    top = {key: through_json(value) for key, value in working.items() if key != "items"}
+    document = {key: settled if key == "items" else top[key] for key in working}
+    other = top != {key: value for key, value in before.items() if key != "items"} or list(working) != list(before)
+    return document, Changes(tuple(added), tuple(changed), tuple(removed), other, records=True)
+
+
+def _apply(document, entry):
+    """A collection snapshot with one journal entry applied; ``document`` itself is untouched."""
+    items = dict(document["items"])
+    for key in entry["removed"]:
+        items.pop(key, None)
+    items.update(entry["set"])
+    applied = {**document, **entry["top"]}
+    applied["items"] = items
+    return applied
+
+
+def _journal_prefix(version):
+    """How the journal line of the write that started from ``version`` begins (see ``_append_journal``)."""
+    return dumps({"from": version})[:-1] + b","
+
+
+def _natural(key):
+    text = str(key)
+    return (0, int(text), "") if text.isascii() and text.isdigit() else (1, 0, text)
 
 
 def _shape_problem(document, default):
