@@ -148,12 +148,17 @@ def release_assignments(user_id):
     ``assigneeId`` dangles (``assignee`` names are derived on read, so they follow)."""
     store = get_store()
     for name in ASSIGNED_COLLECTIONS:
-        if not any(r.get("assigneeId") == user_id for r in store.read(name)["items"].values()):
+        if not _assigned_to(store.read(name), user_id):
             continue
         with store.transaction(name) as collection:
-            for record in collection["items"].values():
-                if record.get("assigneeId") == user_id:
+            for key in _assigned_to(store.read(name), user_id):  # looked up in the snapshot, so only
+                record = collection["items"].get(key)  # these records are copied and rewritten
+                if record is not None and record.get("assigneeId") == user_id:
                     record.update(assigneeId=None, updatedAt=clock.timestamp())
+
+
+def _assigned_to(collection, user_id):
+    return [key for key, record in collection["items"].items() if record.get("assigneeId") == user_id]
 
 
 def hash_password(password):
