@@ -98,12 +98,14 @@ def test_summary_of_the_demo_production(app, runner, monkeypatch):
     assert data["budget"] == {"total": 1_000_000, "spent": 544_500, "percentUsed": 54.45,
                               "projectedTotal": 1065326.09, "overBudget": 65326.09}
     assert data["users"] == {"total": 6, "byRole": {role: 1 for role in ROLE_ZEROS}}
-    with app.app_context():  # these fill in as the script and assets domains seed their own demo data
-        scenes = get_store().read("script").get("scenes") or []
-        assets = list(get_store().read("assets").get("items", {}).values())
-    assert data["script"]["totalScenes"] == len(scenes)
-    assert sum(data["script"]["byStatus"].values()) == len(scenes)
-    assert data["assets"]["count"] == len(assets)
+    # 9 scenes: 1-2 completed, 3 in review, 4-5 in progress, 6-9 not shot; VFX in 1, 3, 5, 6, 7;
+    # runtimes 2.5 + 3 + 4 + 1.5 + 3.5 + 2 + 4.5 + 1 + 2 minutes
+    assert data["script"] == {"totalScenes": 9, "vfxScenes": 5, "totalEstimatedDuration": 24,
+                              "byStatus": {"Not Shot": 4, "In Progress": 2, "Completed": 2, "In Review": 1,
+                                           "Approved": 0}}
+    # a storyboard PNG (355 bytes), a call sheet PDF (844) and the screenplay (1,439)
+    assert data["assets"] == {"count": 3, "totalBytes": 355 + 844 + 1439,
+                              "byCategory": {"call_sheet": 1, "script": 1, "storyboard": 1}}
 
 
 @pytest.mark.parametrize("as_of, message", [
