@@ -1,6 +1,7 @@
 """The benchmark: real gunicorn (2 workers) on 127.0.0.1, 8 concurrent clients, authenticated.
 
     .venv/bin/python -m bench [--big] [--duration 5] [--sizes 1000,10000] [--app-dir DIR]
+    .venv/bin/python -m bench --activity 1000000     # writes with a log of 0 and 1,000,000 events
 
 For each collection size it seeds a data directory, serves it, and measures requests/s, p50 and
 p99 for the task reads and writes; each read is also measured against a bare Flask app serving
@@ -16,30 +17,9 @@ import shutil
 import sys
 import tempfile
 
-from bench import load, serialisers
-from bench.seed import collection
+from bench import activity, load, serialisers
+from bench.seed import PASSWORD, SECRET, seed
 from bench.server import ROOT, Gunicorn, login
-
-SECRET = "bench-secret-key-that-is-long-enough-0123456789"
-PASSWORD = "benchmark-password"
-
-
-def seed(data_dir, count):
-    """A producer and ``count`` tasks assigned to them, written through the store."""
-    sys.path.insert(0, ROOT)
-    from app import create_app
-    from services import users
-    from utils.store import get_store
-
-    app = create_app({"DATA_DIR": data_dir, "UPLOAD_DIR": os.path.join(data_dir, "uploads"), "AUTO_SEED": False,
-                      "SECRET_KEY": SECRET, "JWT_SECRET_KEY": SECRET})
-    with app.app_context():
-        producer = users.create_user({"username": "producer", "name": "Pat Producer", "email": "p@example.com",
-                                      "role": "Producer", "password": PASSWORD})
-        with get_store().transaction("tasks") as tasks:
-            tasks.update(collection(count, producer["id"]))
-    return os.path.getsize(os.path.join(data_dir, "tasks.json"))
-
 
 def measure_size(count, args, work_dir):
     data_dir = os.path.join(work_dir, f"data-{count}")
@@ -140,6 +120,8 @@ def main():
     parser.add_argument("--app-dir", default=ROOT, help="the checkout to serve (default: this one)")
     parser.add_argument("--dir", default=None, help="where the temporary data lives (a real disk: fsync)")
     parser.add_argument("--no-serialisers", action="store_true")
+    parser.add_argument("--activity", type=int, default=0, metavar="N",
+                        help="instead: writes with an activity log of 0 and of N events, and reading the log")
     args = parser.parse_args()
     sizes = [int(value) for value in args.sizes.split(",")] + ([100_000] if args.big else [])
     if load.generator() != "wrk":
@@ -148,6 +130,9 @@ def main():
     print(f"Serving {args.app_dir} with gunicorn, 2 workers x {args.threads} threads")
     work_dir = tempfile.mkdtemp(prefix="prodsight-bench-", dir=args.dir)
     try:
+        if args.activity:
+            activity.report(args, work_dir)
+            return
         for count in sizes:
             print_table(count, *measure_size(count, args, work_dir))
     finally:

@@ -118,11 +118,11 @@ def _python(port, method, path, headers, body, concurrency, duration):
 
 def compare(real, ceiling, slices=4, duration=5.0):
     """(real Result, ceiling Result) measured in alternating slices, so that a change in the
-    machine's load (other jobs) hits both alike. ``real``/``ceiling``: (port, method, path, headers)."""
+    machine's load (other jobs) hits both alike. ``real``/``ceiling``: (port, method, path, headers[, body])."""
     runs = {"real": [], "ceiling": []}
     for _ in range(slices):
-        for name, (port, method, path, headers) in (("real", real), ("ceiling", ceiling)):
-            runs[name].append(run(port, method, path, headers, duration=duration / slices))
+        for name, target in (("real", real), ("ceiling", ceiling)):
+            runs[name].append(run(*target, duration=duration / slices))
     return _combine(runs["real"]), _combine(runs["ceiling"])
 
 

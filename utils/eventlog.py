@@ -14,6 +14,8 @@ import contextlib
 import json
 import os
 
+from utils.durable import fsync_dir
+
 ID_WIDTH = 12
 BLOCK = 64 * 1024
 
@@ -56,7 +58,7 @@ class EventLog:
         fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
         try:
             if created:
-                _fsync_dir(os.path.dirname(self.path))  # the new name must survive a crash too
+                fsync_dir(os.path.dirname(self.path))  # the new name must survive a crash too
             yield fd
         finally:
             os.close(fd)
@@ -168,11 +170,3 @@ def _lines_backwards(handle):
         for line in reversed(body.split(b"\n")[:-1]):
             yield line + b"\n"
         buffer = head
-
-
-def _fsync_dir(path):
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

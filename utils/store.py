@@ -37,6 +37,7 @@ from typing import NamedTuple
 
 from utils.serialise import dumps, loads, through_json
 
+from utils.durable import fsync_dir
 from utils.eventlog import EventLog
 
 TEMP_SUFFIX = ".tmp"
@@ -336,7 +337,7 @@ class Store:
         version = self._replace(name, dumps(document))
         if base.version is not None and merged.records:
             self._append_journal(name, base.version, version, document, merged)
-        _fsync_dir(self.data_dir)
+        fsync_dir(self.data_dir)
         snapshot = Snapshot(version, document)
         self._remember(name, snapshot)
         return snapshot
@@ -597,14 +598,6 @@ def _shape_problem(document, default):
 
 def _signature(stat):
     return (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
-
-
-def _fsync_dir(path):
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def get_store():

@@ -21,6 +21,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
 
 from utils.errors import ApiError, NotFound, ValidationError
+from utils.durable import fsync_dir
 
 log = logging.getLogger("prodsight")
 
@@ -72,7 +73,7 @@ class Upload:
         os.fsync(self._file.fileno())
         self._file.close()
         os.replace(self._path, path_of(name))
-        _fsync_dir()
+        fsync_dir(directory())
         self.stored_name = name
         return name
 
@@ -187,14 +188,6 @@ def path_of(name):
 
 def max_upload_bytes():
     return current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
-
-
-def _fsync_dir():
-    fd = os.open(directory(), os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def remove_stale_parts():
