@@ -234,7 +234,8 @@ def restore(version, actor):
         script.update(title=state["title"], scenes=copy.deepcopy(state["scenes"]), textHash=state["textHash"])
         script["seq"] = max([script["seq"], *(int(s["id"]) for s in script["scenes"])])
         _commit(script, actor, f"Restored version {version} ({revisions.color(version)})")
-    _after_script_change("restore", before, script)
+    _after_script_change("restore", before, script,
+                         summary=f"restored version {version} ({revisions.color(version)}) as version {script['version']}")
     return present(script)
 
 
@@ -405,12 +406,14 @@ def _commit(script, actor, summary):
     revisions.append(_state(script), summary)
 
 
-def _after_script_change(action, before, script):
-    """Shots of scenes that are gone point at no scene; then the request's one event."""
+def _after_script_change(action, before, script, summary=None):
+    """Shots of scenes that are gone point at no scene; then the request's one event, which names
+    the screenplay ``content`` rather than the hash it is stored under."""
     vfx.unlink_scenes({s["id"] for s in before["scenes"]} - {s["id"] for s in script["scenes"]})
-    after = _state(script)
-    activity.record(action, "script", None, before={**before, "content": revisions.load_text(before["textHash"])},
-                    after={**after, "content": revisions.load_text(after["textHash"])})
+    old, new = dict(before), _state(script)
+    for state in (old, new):
+        state["content"] = revisions.load_text(state.pop("textHash"))
+    activity.record(action, "script", None, before=old, after=new, summary=summary)
 
 
 def _state(script):

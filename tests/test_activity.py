@@ -1,5 +1,6 @@
 """The activity log (SPEC §3 Activity, §4 activity row): one event per acknowledged write, with
 exactly the changed fields, read newest first with filters; append-only and crash-safe."""
+import io
 import json
 import os
 import signal
@@ -356,3 +357,51 @@ def test_kill_9_in_a_stream_of_writes_keeps_every_acknowledged_event(app, users)
     assert set(acknowledged) <= logged
     ids = [int(e["id"]) for e in EventLog(log_path(app), None).newest_first()]
     assert ids == list(range(len(ids), 0, -1))  # dense, newest first
+
+
+# -- the other domains' writes, each one event with the SPEC's entityId and changes ----------------
+def test_script_and_scene_events(client, auth):
+    director = auth.headers("director")
+    scene = client.post("/api/script/scenes", json={"title": "INT. KITCHEN - NIGHT"}, headers=director).get_json()["data"]
+    client.put(f"/api/script/scene/{scene['id']}", json={"location": "KITCHEN", "timeOfDay": "NIGHT"}, headers=director)
+    client.put("/api/script/text", json={"content": "INT. KITCHEN - NIGHT\n\nSteam.\n"}, headers=director)
+    client.post("/api/script/versions/2/restore", headers=director)
+    client.delete(f"/api/script/scene/{scene['id']}", headers=director)
+    deleted, restored, text, updated, created = events(client, auth)[:5]
+    assert (created["action"], created["entity"], created["entityId"]) == ("create", "scene", scene["id"])
+    # the legacy timeOfDay is listed by its canonical name, day_night, and only once
+    assert updated["changes"] == {"location": {"from": "", "to": "KITCHEN"}, "day_night": {"from": "DAY", "to": "NIGHT"}}
+    assert (text["action"], text["entity"], text["entityId"]) == ("update", "script", None)
+    assert text["changes"]["content"] == {"from": None, "to": None} and "textHash" not in text["changes"]
+    assert (restored["action"], restored["entity"], restored["changes"]) == ("restore", "script", {})
+    assert restored["summary"] == "Director restored version 2 (Blue) as version 5"
+    assert (deleted["action"], deleted["entity"], deleted["entityId"]) == ("delete", "scene", scene["id"])
+
+
+def test_budget_events_name_categories_by_their_name_after_the_write(client, auth):
+    pm = auth.headers("pm")
+    client.put("/api/budget", json={"startDate": "2026-11-01"}, headers=pm)
+    client.put("/api/budget/category/Camera", json={"budgeted": 40000}, headers=pm)
+    client.put("/api/budget/category/Camera", json={"budgeted": 32000}, headers=pm)
+    client.put("/api/budget/category/Camera", json={"name": "Camera & Grip", "budgeted": 32000}, headers=pm)
+    entry = client.post("/api/budget/history", json={"amount": 1250.5, "category": "Camera & Grip",
+                                                     "description": "Lens rental"}, headers=pm).get_json()["data"]
+    spent, renamed, cut, made, settings = events(client, auth)[:5]
+    assert (settings["entity"], settings["entityId"]) == ("budget", None)
+    assert settings["changes"] == {"startDate": {"from": None, "to": "2026-11-01"}}
+    assert (made["action"], made["entity"], made["entityId"]) == ("create", "budget_category", "Camera")
+    assert cut["summary"] == "Pm cut Camera from 40,000.00 to 32,000.00"
+    assert (renamed["entityId"], renamed["changes"]) == ("Camera & Grip", {"name": {"from": "Camera", "to": "Camera & Grip"}})
+    assert (spent["entity"], spent["entityId"], spent["summary"]) == (
+        "budget_entry", entry["id"], "Pm recorded 1,250.50 on Camera & Grip: Lens rental")
+
+
+def test_asset_upload_and_delete_events(client, auth):
+    uploaded = client.post("/api/assets/upload", data={"file": (io.BytesIO(b"call 06:30"), "call.txt")},
+                           headers=auth.headers("crew")).get_json()["data"]
+    client.delete(f"/api/assets/{uploaded['id']}", headers=auth.headers("crew"))
+    deleted, created = events(client, auth)[:2]
+    assert (created["action"], created["entity"], created["entityId"], created["actor"]) == (
+        "create", "asset", uploaded["id"], "Crew")
+    assert (deleted["action"], deleted["entity"], deleted["summary"]) == (
+        "delete", "asset", f'Crew deleted asset {uploaded["id"]} "call.txt"')
