@@ -19,6 +19,9 @@ class NoVersions(Field):
             raise FieldError("are added with PUT /api/vfx/version/{shotId}; send [] or leave it out")
         return value
 
+    def json_schema(self):
+        return {"type": "array", "description": "server-managed: [] on create; an update may echo them unchanged"}
+
 
 SCHEMA = {
     "shotName": String(min_len=1, max_len=100, required=True),
