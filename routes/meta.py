@@ -1,6 +1,8 @@
+import functools
+import mimetypes
 from importlib.resources import files
 
-from flask import Blueprint, current_app, jsonify, render_template, send_from_directory
+from flask import Blueprint, Response, current_app, jsonify, render_template
 
 from services import openapi
 from utils.auth import PUBLIC, requires
@@ -37,4 +39,12 @@ def docs():
 def docs_file(filename):
     if filename not in openapi.DOCS_FILES:
         raise NotFound(f"No docs file named {filename}")
-    return send_from_directory(str(SWAGGER_UI_DIST), filename, max_age=3600)
+    response = Response(_docs_file(filename), mimetype=mimetypes.guess_type(filename)[0])
+    response.cache_control.max_age = 3600
+    return response
+
+
+@functools.cache
+def _docs_file(filename):
+    """A few static files of an installed package: read once, kept in memory."""
+    return (SWAGGER_UI_DIST / filename).read_bytes()

@@ -106,7 +106,7 @@ OPERATIONS = {
     "meta.docs_file": Op("Swagger UI's own files, served from the installed package", RAW,
                          content=("text/javascript", "text/css", "image/png"),
                          params={"filename": {"type": "string", "enum": list(DOCS_FILES)}}),
-    "auth.login": Op("Log in with username (or email) and password", data=LOGIN, body=auth.LOGIN_SCHEMA, errors=(429,),
+    "auth.login": Op("Log in with username (or email) and password", data=LOGIN, body=auth.LOGIN_SCHEMA, errors=(401, 429),
                      note="Wrong user and wrong password give the same 401; 5 failures in 15 minutes lock the name."),
     "auth.me": Op("The signed-in user", data=ref("User")),
     "auth.refresh": Op("New token pair for the refresh token sent as Bearer (rotation)", data=ref("Tokens"),
