@@ -186,6 +186,9 @@ def who_may(permission):
 def parameters(rule, op):
     found = [{"name": name, "in": "path", "required": True, "schema": op.params.get(name, PATH_ID)}
              for name in rule.arguments]
+    for param in found:
+        if param["schema"] is PATH_ID:
+            param["example"] = "1"  # ids start at "1": fuzzing and "Try it out" reach a real record
     if op.if_match:
         found.append({"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"},
                       "description": "the ETag last read: a stale one is a 412"})
