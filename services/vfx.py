@@ -20,7 +20,7 @@ class NoVersions(Field):
         return value
 
     def json_schema(self):
-        return {"type": "array", "description": "server-managed: [] on create; an update may echo them unchanged"}
+        return {"type": "array", "maxItems": 0, "description": "server-managed: [] or left out (an update may echo them unchanged)"}
 
 
 SCHEMA = {
