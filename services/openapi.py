@@ -110,7 +110,7 @@ OPERATIONS = {
                      note="Wrong user and wrong password give the same 401; 5 failures in 15 minutes lock the name."),
     "auth.me": Op("The signed-in user", data=ref("User")),
     "auth.refresh": Op("New token pair for the refresh token sent as Bearer (rotation)", data=ref("Tokens"),
-                       note="Needs the refresh token, not the access token."),
+                       note="Send the refresh token, not the access token; the one used is revoked."),
     "auth.logout": Op("Revoke the presented token (and `refresh_token` if sent)", NONE, body=auth.LOGOUT_SCHEMA,
                       partial=True, body_optional=True),
     **crud("users", "user", "users", "User", users.SCHEMA, users.LISTING, errors=(403, 409), note=USERS_NOTE),
@@ -134,7 +134,10 @@ def document(app, version):
     for rule, method, view in api_rules(app):
         path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
         op = OPERATIONS.get(rule.endpoint) or Op(f"{method} {path} (not yet described)")
-        paths.setdefault(path, {})[method.lower()] = operation(rule, method, op, view.permission)
+        entry = operation(rule, method, op, view.permission)
+        if getattr(view, "refresh", False):
+            entry["security"] = [{"refreshToken": []}]
+        paths.setdefault(path, {})[method.lower()] = entry
     return {
         "openapi": "3.1.0",
         "info": {"title": "Prodsight API", "version": version,
@@ -143,7 +146,12 @@ def document(app, version):
         "paths": paths,
         "components": {
             "schemas": {**SCHEMAS, **ENVELOPES},
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                           "description": "the access_token from POST /api/auth/login"},
+                "refreshToken": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                                 "description": "the refresh_token: only POST /api/auth/refresh takes it"},
+            },
         },
         "security": [{"bearer": []}],
     }
