@@ -169,6 +169,7 @@ def test_swagger_ui_renders_every_operation_offline(tmp_path, api):
     for path in ("/api/tasks/{task_id}", "/api/auth/login", "/api/vfx/version/{shot_id}"):
         assert f'data-path="{path}"' in dom, path
     assert "Authorize" in dom
+    assert "Resolver error" not in dom and "Parser error" not in dom and "Unable to render" not in dom
     shot = tmp_path / "docs.png"
     chromium(tmp_path, f"--screenshot={shot}", "--window-size=1280,1600", f"{api_url}/api/docs")
     assert shot.stat().st_size > 20_000  # a rendered page, not a blank one

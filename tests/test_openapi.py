@@ -157,6 +157,11 @@ def _string(schema):
 
 
 @pytest.mark.parametrize("name,field", FIELDS, ids=[name for name, _f in FIELDS])
+def test_every_body_field_documents_its_type(name, field):
+    assert field.json_schema(), f"{name}: give {type(field).__name__} a json_schema() method"
+
+
+@pytest.mark.parametrize("name,field", FIELDS, ids=[name for name, _f in FIELDS])
 @settings(max_examples=25, derandomize=True, database=None, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 @given(data=st.data())
 def test_values_the_document_allows_are_accepted_by_the_validator(name, field, data):
