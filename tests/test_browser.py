@@ -8,19 +8,17 @@ import http.server
 import json
 import os
 import re
-import shutil
-import subprocess
 import threading
 
 import pytest
 from werkzeug.serving import make_server
 
+from tests import chromium as chromium_driver
 from tests.conftest import PASSWORD
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 VITE_ORIGIN_PORT = 5173  # http://localhost:5173 is an allowed origin by default
 pytestmark = pytest.mark.skipif(
-    CHROMIUM is None and os.environ.get("CI") != "true",
+    chromium_driver.BINARY is None and os.environ.get("CI") != "true",
     reason="chromium is not installed (CI installs it and never skips)",
 )
 
@@ -109,18 +107,11 @@ def page_server():
 
 
 def chromium(tmp_path, *args):
-    """Run headless Chromium on a fresh profile; outside hosts do not resolve, so nothing can load
-    from the internet unnoticed."""
-    profile = tmp_path / f"profile-{len(list(tmp_path.iterdir()))}"
-    command = [
-        CHROMIUM, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        f"--user-data-dir={profile}", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
-        "--virtual-time-budget=15000", *args,
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
-    assert result.returncode == 0, result.stderr[-2000:]
-    return result.stdout
+    return chromium_driver.run(_fresh_profile(tmp_path), *args)
+
+
+def _fresh_profile(tmp_path):
+    return tmp_path / f"profile-{len(list(tmp_path.iterdir()))}"
 
 
 def _result_of(dom):
@@ -174,4 +165,45 @@ def test_swagger_ui_renders_every_operation_offline(tmp_path, api):
     chromium(tmp_path, f"--screenshot={shot}", "--window-size=1280,1600", f"{api_url}/api/docs")
     assert shot.stat().st_size > 20_000  # a rendered page, not a blank one
     if os.environ.get("PRODSIGHT_KEEP_SCREENSHOT"):
-        shutil.copy(shot, os.environ["PRODSIGHT_KEEP_SCREENSHOT"])
+        os.replace(shot, os.environ["PRODSIGHT_KEEP_SCREENSHOT"])
+
+
+AUTHORIZE_AND_CALL = r"""
+(async () => {
+  const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+  const wait = async (find, what) => {
+    for (let i = 0; i < 200; i++) { const found = find(); if (found) return found; await sleep(100); }
+    throw new Error("timed out waiting for " + what);
+  };
+  const typeInto = (input, text) => {  // as a person types: React listens to input events
+    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set.call(input, text);
+    input.dispatchEvent(new Event("input", {bubbles: true}));
+  };
+  (await wait(() => document.querySelector(".auth-wrapper .authorize"), "the Authorize button")).click();
+  const form = await wait(() => document.querySelector(".modal-ux .auth-container"), "the bearer form");
+  typeInto(form.querySelector("input"), TOKEN);
+  form.querySelector("button.authorize").click();
+  (await wait(() => document.querySelector(".modal-ux .btn-done, .modal-ux .close-modal"), "Close")).click();
+  const op = await wait(() => [...document.querySelectorAll(".opblock-get")].find(
+    block => block.querySelector('[data-path="/api/auth/me"]')), "GET /api/auth/me");
+  (op.querySelector(".opblock-summary-control") || op.querySelector(".opblock-summary")).click();
+  (await wait(() => op.querySelector(".try-out__btn"), "Try it out")).click();
+  (await wait(() => op.querySelector(".execute"), "Execute")).click();
+  const status = await wait(() => op.querySelector(".live-responses-table tbody .response-col_status"), "the response");
+  return {status: status.textContent.trim(), stored: localStorage.getItem("authorized") || ""};
+})()
+"""
+
+
+def test_swagger_ui_authorize_sends_the_bearer_token_and_keeps_it(tmp_path, api, auth):
+    api_url, recorder = api
+    token = auth.tokens("producer")["access_token"]
+    browser = chromium_driver.Session(_fresh_profile(tmp_path))
+    try:
+        tab = browser.open(f"{api_url}/api/docs")
+        result = browser.evaluate(tab, AUTHORIZE_AND_CALL.replace("TOKEN", json.dumps(token)))
+    finally:
+        browser.close()
+    assert result["status"].startswith("200"), result
+    assert token in result["stored"]  # persistAuthorization: it survives a reload
+    assert ("GET", "/api/auth/me") in recorder.seen
