@@ -132,7 +132,7 @@ def document(app, version):
     """The whole document for ``app``: every method of every /api rule in its url_map."""
     paths = {}
     for rule, method, view in api_rules(app):
-        path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
+        path = openapi_path(rule)
         op = OPERATIONS.get(rule.endpoint) or Op(f"{method} {path} (not yet described)")
         entry = operation(rule, method, op, view.permission)
         if getattr(view, "refresh", False):
@@ -155,6 +155,11 @@ def document(app, version):
         },
         "security": [{"bearer": []}],
     }
+
+
+def openapi_path(rule):
+    """``/api/tasks/<task_id>`` (Flask, converters included) -> ``/api/tasks/{task_id}``."""
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
 
 
 def api_rules(app):

@@ -35,7 +35,7 @@ def test_every_flask_rule_is_documented_and_declared(app, doc):
         if not rule.rule.startswith("/api/"):
             continue
         assert rule.endpoint in openapi.OPERATIONS, f"{rule.endpoint} ({rule.rule}) has no entry in OPERATIONS"
-        path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
+        path = openapi.openapi_path(rule)
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert method.lower() in doc["paths"][path], f"{method} {path} is not documented"
 
