@@ -62,7 +62,7 @@ def model(schema, required=("id",), stamps=("id", "createdAt", "updatedAt"), **d
     return {"type": "object", "required": list(required), "properties": properties}
 
 
-def crud(blueprint, noun, plural, label, body, listing, errors=(), note=""):
+def crud(blueprint, noun, plural, label, body, listing, errors=(), note="", update_body=None):
     """The five operations of a record collection whose views follow the usual names."""
     model_ref = ref(label)
     return {
@@ -71,7 +71,8 @@ def crud(blueprint, noun, plural, label, body, listing, errors=(), note=""):
         f"{blueprint}.create_{noun}": Op(f"Create a {noun}", data=model_ref, body=body, status=201,
                                          errors=errors, note=note),
         f"{blueprint}.update_{noun}": Op(f"Update a {noun} (partial; only the sent fields change)", data=model_ref,
-                                         body=body, partial=True, if_match=True, errors=errors, note=note),
+                                         body=update_body or body, partial=True, if_match=True, errors=errors,
+                                         note=note),
         f"{blueprint}.delete_{noun}": Op(f"Delete a {noun}", data=model_ref, if_match=True, errors=errors, note=note),
     }
 
@@ -121,7 +122,7 @@ OPERATIONS = {
                 "to them. The assignee may change a task's `status` only."),
     "tasks.tasks_of": Op("Tasks assigned to a user", LIST, ref("Task"), listing=tasks.LISTING,
                          note="Roles that cannot read all tasks may list only their own."),
-    **crud("vfx", "shot", "shots", "VfxShot", vfx.SCHEMA, vfx.LISTING, errors=(409,)),
+    **crud("vfx", "shot", "shots", "VfxShot", vfx.SCHEMA, vfx.LISTING, errors=(409,), update_body=vfx.UPDATE_SCHEMA),
     "vfx.shots_of": Op("VFX shots assigned to a user", LIST, ref("VfxShot"), listing=vfx.LISTING),
     "vfx.add_version": Op("Add the next version (v001, v002...) to a shot; answers the whole shot",
                           data=ref("VfxShot"), body=vfx.VERSION_SCHEMA, status=201),

@@ -23,6 +23,13 @@ class NoVersions(Field):
         return {"type": "array", "maxItems": 0, "description": "server-managed: [] or left out (an update may echo them unchanged)"}
 
 
+class EchoedVersions(Field):
+    """On an update ``versions`` may only come back unchanged (compared with the shot under the lock)."""
+
+    def json_schema(self):
+        return {"type": "array", "description": "the shot's current versions, unchanged (a client echoing the shot)"}
+
+
 SCHEMA = {
     "shotName": String(min_len=1, max_len=100, required=True),
     "sceneId": Reference(),
@@ -42,6 +49,7 @@ VERSION_SCHEMA = {
     "assetId": Reference(),
     "date": Date(default=clock.today),
 }
+UPDATE_SCHEMA = {**SCHEMA, "versions": EchoedVersions()}
 IGNORED = SERVER_OWNED | {"assignee"}
 STORED_SCHEMA = {**SCHEMA, "versions": Field(), "createdBy": String(min_len=1)}
 
@@ -75,7 +83,7 @@ def create_shot(body, actor):
 
 
 def update_shot(shot_id, body, if_match=None):
-    changes = validate(body, {**SCHEMA, "versions": Field()}, partial=True, ignored=IGNORED)
+    changes = validate(body, UPDATE_SCHEMA, partial=True, ignored=IGNORED)
 
     def check(shots, shot, changes):
         # A client echoing the whole shot back may resend its versions unchanged; nothing else.

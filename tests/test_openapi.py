@@ -135,7 +135,7 @@ def _of_kind(kind, schema):
         return whole.map(lambda n: float(Decimal(n) * step))
     if kind == "array":
         return st.lists(strategy(schema["items"]) if "items" in schema else st.integers(),
-                        max_size=min(schema["maxItems"], 3))
+                        max_size=min(schema.get("maxItems", 3), 3))
     return _string(schema)
 
 
