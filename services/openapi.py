@@ -47,6 +47,7 @@ class Op:
     errors: tuple = ()  # statuses the service may answer beyond the derived ones
     note: str = ""  # a rule the permission alone does not tell
     content: tuple = (JSON,)  # media types of a RAW success
+    form: dict | None = None  # multipart/form-data fields -> JSON Schema (FILE for an upload), beside or instead of body
     params: dict = field(default_factory=dict)  # path parameter -> JSON Schema, when not a plain id
     query: dict = field(default_factory=dict)  # extra query parameters -> JSON Schema
 
@@ -79,6 +80,7 @@ def crud(blueprint, noun, plural, label, body, listing, errors=(), note="", upda
 
 ID = {"type": "string", "minLength": 1, "description": "a string id, never reused"}
 TIMESTAMP = {"type": "string", "format": "date-time", "pattern": r"Z$", "description": "ISO 8601 UTC"}
+FILE = {"type": "string", "format": "binary"}  # a multipart file part, for Op(form=...)
 STAMPS = {"id": ID, "createdAt": TIMESTAMP, "updatedAt": TIMESTAMP}
 NAME_OR_NULL = {"type": ["string", "null"], "description": "derived from the id: the user's current name"}
 STORED_USER = {name: f for name, f in users.STORED_SCHEMA.items() if name != "passwordHash"}
@@ -182,9 +184,13 @@ def operation(rule, method, op, permission):
     }
     if permission == PUBLIC:
         entry["security"] = []
+    content = {}
     if op.body is not None:
-        entry["requestBody"] = {"required": not op.body_optional,
-                                "content": {JSON: {"schema": request_schema(op.body, op.partial)}}}
+        content[JSON] = {"schema": request_schema(op.body, op.partial)}
+    if op.form is not None:
+        content["multipart/form-data"] = {"schema": {"type": "object", "properties": op.form}}
+    if content:
+        entry["requestBody"] = {"required": not op.body_optional, "content": content}
     return entry
 
 
@@ -256,7 +262,7 @@ def success(op):
 def errors(rule, op, permission):
     """The failures an operation can answer, derived from what it takes and who may call it."""
     statuses = set(op.errors)
-    if op.body is not None:
+    if op.body is not None or op.form is not None:
         statuses |= {400, 413, 415}
     if op.listing is not None:
         statuses.add(400)

@@ -214,3 +214,13 @@ def test_an_unknown_docs_file_is_a_json_404(client):
     assert response.status_code == 404
     response = client.get("/api/docs/swagger-ui-bundle.js.map")
     assert response.status_code == 404 and response.get_json()["success"] is False
+
+
+def test_an_upload_documents_its_multipart_form_beside_json(app):
+    upload = openapi.Op("Upload", form={"file": openapi.FILE, "tags": {"type": "string"}}, body={}, status=201)
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == "vfx.add_version")
+    entry = openapi.operation(rule, "PUT", upload, "vfx:write")
+    content = entry["requestBody"]["content"]
+    assert content["multipart/form-data"]["schema"]["properties"]["file"] == {"type": "string", "format": "binary"}
+    assert set(content) == {"application/json", "multipart/form-data"}
+    assert {"201", "400", "413", "415"} <= set(entry["responses"])
