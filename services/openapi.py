@@ -7,15 +7,16 @@ list parameters from the domain's ``ListSpec``. Only what an operation takes and
 here, in ``OPERATIONS`` (one line per route; ``crud()`` for a record collection).
 """
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from services import auth, tasks, users, vfx
+from services import assets, auth, budget, script, tasks, users, vfx
+from utils import activity
 from utils.auth import PUBLIC, SIGNED_IN
 from utils.listing import MAX_PER_PAGE
 from utils.permissions import PERMISSIONS, ROLES
 from utils.validation import MISSING, json_schema_of
 
-RESOURCE, LIST, NONE, RAW = "resource", "list", "none", "raw"
+RESOURCE, DATA, LIST, NONE, RAW = "resource", "data", "list", "none", "raw"
 JSON = "application/json"
 
 STATUS_TEXT = {
@@ -25,7 +26,8 @@ STATUS_TEXT = {
     404: "Unknown id",
     409: "Conflict with the stored data (duplicate, last Producer, deleting yourself)",
     412: "`If-Match` was sent and is stale: re-read and retry",
-    413: "Body over the limit (JSON bodies: 1 MiB)",
+    413: "Body over the limit (JSON bodies: 1 MiB; uploads: PRODSIGHT_MAX_UPLOAD_MB)",
+    416: "The Range asked for is not satisfiable",
     415: "A body that is not JSON (send `Content-Type: application/json`)",
     429: "Too many failed logins: wait `Retry-After` seconds",
 }
@@ -36,12 +38,14 @@ class Op:
     """What one route takes and answers; everything else is derived."""
 
     summary: str
-    kind: str = RESOURCE  # RESOURCE (data + ETag), LIST (array + X-Total-Count), NONE (data null), RAW
+    kind: str = RESOURCE  # RESOURCE (data + ETag), DATA (no ETag), LIST (array + X-Total-Count), NONE (data null), RAW
     data: dict = field(default_factory=dict)  # JSON Schema of `data` (of one item for a LIST)
     body: dict | None = None  # a validator schema: field name -> Field
     partial: bool = False  # an update: no field is required
     body_optional: bool = False  # an empty body is fine too (logout)
     status: int = 200
+    also: tuple = ()  # more success statuses answered like the main one (206 and 304 of a download)
+    created: dict | None = None  # JSON Schema of `data` of a second, 201 answer (a PUT that creates, ?apply=true)
     listing: object = None  # the domain's ListSpec: its filters become query parameters
     if_match: bool = False
     errors: tuple = ()  # statuses the service may answer beyond the derived ones
@@ -84,6 +88,31 @@ FILE = {"type": "string", "format": "binary"}  # a multipart file part, for Op(f
 STAMPS = {"id": ID, "createdAt": TIMESTAMP, "updatedAt": TIMESTAMP}
 NAME_OR_NULL = {"type": ["string", "null"], "description": "derived from the id: the user's current name"}
 STORED_USER = {name: f for name, f in users.STORED_SCHEMA.items() if name != "passwordHash"}
+STRING, NUMBER = {"type": "string"}, {"type": "number"}
+COUNT = {"type": "integer", "minimum": 0}
+MONEY = {"type": "number", "description": "rounded to cents"}
+DATE = {"type": "string", "format": "date"}
+VERSION = {"type": "string", "pattern": r"^[1-9][0-9]*$", "description": '"1", "2", ...'}
+
+
+def obj(**properties):
+    """A response object: every property listed is present (extra ones are allowed)."""
+    return {"type": "object", "required": list(properties), "properties": properties}
+
+
+def array(items):
+    return {"type": "array", "items": items}
+
+
+def or_null(schema):
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def form(schema):
+    """A validator schema as multipart text fields (a form sends no null: an empty value is one)."""
+    return {name: f.json_schema() for name, f in schema.items()}
+
+
 DOCS_FILES = ("swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png")
 
 SCHEMAS = {
@@ -97,13 +126,54 @@ SCHEMAS = {
                               "token_type": {"const": "Bearer"}, "expires_in": {"type": "integer"}}},
     "Health": {"type": "object", "required": ["status", "version"],
                "properties": {"status": {"const": "ok"}, "version": {"type": "string"}}},
+    "BudgetCategory": model(budget.STORED_CATEGORY_SCHEMA, required=("name", "budgeted", "spent", "remaining"),
+                            stamps=(), spent=MONEY, remaining=MONEY, percentUsed=NUMBER),
+    "BudgetEntry": model(budget.STORED_ENTRY_SCHEMA, required=("id", "date", "amount", "category"), stamps=()),
+    "Forecast": obj(asOf=DATE, total=MONEY, spent=MONEY, remaining=MONEY, burnRatePerDay=MONEY,
+                    depletionDate=or_null(DATE), projectedTotal=MONEY, overBudget=MONEY,
+                    riskFactors=array(STRING),
+                    categories=array(obj(name=STRING, budgeted=MONEY, spent=MONEY, projected=MONEY,
+                                         status={"type": "string", "enum": ["ok", "at_risk", "over"]}))),
+    "Budget": obj(currency=STRING, startDate=or_null(DATE), endDate=or_null(DATE), total=MONEY, spent=MONEY,
+                  remaining=MONEY, categories=array(ref("BudgetCategory")), history=array(ref("BudgetEntry")),
+                  forecast=ref("Forecast")),
+    "Scene": model(script.STORED_SCENE_SCHEMA, required=("id", "scene_number"), stamps=("id",),
+                   **{legacy: {"description": f"legacy mirror of {name}"} for legacy, name in script.ALIASES.items()}),
+    "ScriptTotals": obj(totalScenes=COUNT, totalEstimatedDuration=NUMBER, vfxScenes=COUNT,
+                        locations=array(STRING), characters=array(STRING)),
+    "Revision": obj(version=VERSION, revisionColor=STRING, lastModified=or_null(TIMESTAMP), modifiedBy=or_null(ID)),
+    "Script": {"allOf": [ref("Revision"), ref("ScriptTotals"), obj(title=STRING, scenes=array(ref("Scene")))]},
+    "ScriptText": obj(content=STRING, pages=COUNT),
+    "ScriptVersion": {"allOf": [ref("Script"), obj(summary=or_null(STRING), text=ref("ScriptText"))]},
+    "Breakdown": {"allOf": [ref("ScriptTotals"), obj(title=or_null(STRING), scenes=array(ref("Scene")))]},
+    "Asset": model(assets.STORED_SCHEMA, url={"type": "string", "pattern": "^/api/assets/download/"}),
+    "ActivityEvent": obj(id=ID, at=TIMESTAMP, actorId=ID, actor=STRING,
+                         action={"type": "string", "enum": list(activity.ACTIONS)},
+                         entity={"type": "string", "enum": list(activity.ENTITIES)},
+                         entityId=or_null(STRING), summary=STRING, changes={"type": "object"}),
+    "Summary": obj(asOf=DATE, tasks={"type": "object"}, vfx={"type": "object"}, script={"type": "object"},
+                   budget={"type": "object"}, assets={"type": "object"}, users={"type": "object"}),
 }
 USERS_NOTE = ("Writes: a Producer any user; a Production Manager users whose role is and stays Crew or VFX; "
               "anyone their own name, email, avatar and password (with `current_password`).")
+PAGING = {"page": {"type": "integer", "minimum": 1},
+          "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}}
+QUERY_DATE = {"type": "string", "format": "date", "description": "YYYY-MM-DD"}
+FLAG = {"type": "string", "enum": ["true", "false", "1", "0"]}
+SCENE_BODY = {**script.SCHEMA, **{legacy: script.SCHEMA[name] for legacy, name in script.ALIASES.items()}}
+SCENE_NOTE = ("The legacy names (" + ", ".join(script.ALIASES) + ") are aliases; both names with different values "
+              "are a 400. A duplicate scene_number is a 409.")
+ACTIVITY_FILTERS = {
+    "entity": {"type": "string", "enum": list(activity.ENTITIES)},
+    "action": {"type": "string", "enum": list(activity.ACTIONS)},
+    "entityId": STRING, "actorId": STRING, "from": QUERY_DATE, "to": QUERY_DATE,
+    "after": {"type": "string", "description": "an event id: only newer events (400 when the log has no such id)"},
+    **PAGING,
+}
 LOGIN = {"allOf": [ref("Tokens"), {"type": "object", "required": ["user"], "properties": {"user": ref("User")}}]}
 
 OPERATIONS = {
-    "meta.health": Op("Is the API up", data=ref("Health")),
+    "meta.health": Op("Is the API up", DATA, ref("Health")),
     "meta.openapi_document": Op("This OpenAPI document (bare, not an envelope)", RAW),
     "meta.docs": Op("Swagger UI for this document (HTML)", RAW, content=("text/html",)),
     "meta.docs_file": Op("Swagger UI's own files, served from the installed package", RAW,
@@ -127,7 +197,66 @@ OPERATIONS = {
     **crud("vfx", "shot", "shots", "VfxShot", vfx.SCHEMA, vfx.LISTING, errors=(409,), update_body=vfx.UPDATE_SCHEMA),
     "vfx.shots_of": Op("VFX shots assigned to a user", LIST, ref("VfxShot"), listing=vfx.LISTING),
     "vfx.add_version": Op("Add the next version (v001, v002...) to a shot; answers the whole shot",
-                          data=ref("VfxShot"), body=vfx.VERSION_SCHEMA, status=201),
+                          data=ref("VfxShot"), body=vfx.VERSION_SCHEMA, status=201,
+                          form={"file": FILE, **form(vfx.FILE_VERSION_SCHEMA)},
+                          note="JSON, or multipart with a `file` that is stored as an asset of the shot and linked "
+                               "(its `assetId` and `fileSize`)."),
+    "budget.overview": Op("The whole budget: settings, totals, categories, ledger and today's forecast",
+                          data=ref("Budget")),
+    "budget.update_settings": Op("Update the currency and production dates; answers the whole budget",
+                                 data=ref("Budget"), body=budget.SETTINGS_INPUT, partial=True, if_match=True),
+    "budget.list_categories": Op("List budget categories (spent, remaining, percentUsed derived)", LIST,
+                                 ref("BudgetCategory"), listing=budget.CATEGORY_LISTING),
+    "budget.put_category": Op("Update or rename a category; a name not yet present creates it (201)",
+                              data=ref("BudgetCategory"), created=ref("BudgetCategory"), body=budget.CATEGORY_SCHEMA,
+                              partial=True, if_match=True, errors=(409,),
+                              params={"name": json_schema_of(budget.CATEGORY_NAME)},
+                              note="Creating needs `budgeted`; renaming onto an existing name is a 409."),
+    "budget.list_history": Op("The ledger, newest first", LIST, ref("BudgetEntry"), listing=budget.HISTORY_LISTING,
+                              query={"from": QUERY_DATE, "to": QUERY_DATE}),
+    "budget.add_entry": Op("Record an expense in an existing category (undated: today, UTC)", data=ref("BudgetEntry"),
+                           body=budget.ENTRY_SCHEMA, status=201),
+    "budget.get_forecast": Op("Burn rate, depletion date and projection as of a date", DATA, ref("Forecast"),
+                              query={"asOf": QUERY_DATE}),
+    "script.get_script": Op("The script: title, revision, scenes and totals", data=ref("Script")),
+    "script.update_script": Op("Update the title or replace the scenes (a new revision)", data=ref("Script"),
+                               body=script.SCRIPT_SCHEMA, partial=True, if_match=True, errors=(409,)),
+    "script.list_scenes": Op("List scenes (by scene_number unless sorted)", LIST, ref("Scene"), listing=script.LISTING),
+    "script.get_scene": Op("One scene", data=ref("Scene")),
+    "script.create_scene": Op("Create a scene (a new revision)", data=ref("Scene"), body=SCENE_BODY, status=201,
+                              errors=(409,), note=SCENE_NOTE),
+    "script.update_scene": Op("Update a scene (partial; a new revision)", data=ref("Scene"), body=SCENE_BODY,
+                              partial=True, if_match=True, errors=(409,), note=SCENE_NOTE),
+    "script.delete_scene": Op("Delete a scene (a new revision; its VFX shots point at no scene)", data=ref("Scene"),
+                              if_match=True),
+    "script.list_versions": Op("The revisions, newest first, the current one included", LIST, ref("Revision"),
+                               listing=script.VERSIONS_LISTING),
+    "script.get_version": Op("One revision's state in full", data=ref("ScriptVersion"), params={"version": VERSION}),
+    "script.restore_version": Op("A new revision equal to this one (takes no body)", data=ref("Script"), status=201,
+                                 params={"version": VERSION}),
+    "script.get_text": Op("The screenplay text the production keeps", DATA, ref("ScriptText")),
+    "script.put_text": Op("Store the screenplay text (a new revision when it changed)", DATA, ref("ScriptText"),
+                          body=script.TEXT_SCHEMA),
+    "script.breakdown": Op("Break a screenplay down into scenes; with apply=true they become the script's scenes",
+                           DATA, ref("Breakdown"), created=ref("Script"), body=script.BREAKDOWN_SCHEMA,
+                           body_optional=True, form={"file": FILE}, query={"apply": FLAG},
+                           note="JSON `{text}`, a `.fountain`/`.txt` file (multipart `file`, at most "
+                                f"{script.MAX_UPLOAD_MIB} MiB), or neither: the stored text."),
+    "assets.list_assets": Op("List assets", LIST, ref("Asset"), listing=assets.LISTING),
+    "assets.search_assets": Op("Search assets by name, description and tags (q)", LIST, ref("Asset"),
+                               listing=assets.LISTING),
+    "assets.get_asset": Op("One asset", data=ref("Asset")),
+    "assets.upload": Op("Upload a file as an asset (multipart, streamed to disk)", data=ref("Asset"), status=201,
+                        form={"file": FILE, **form(assets.FORM_SCHEMA)},
+                        note="Extensions on the allow-list only; the size limit is PRODSIGHT_MAX_UPLOAD_MB (413)."),
+    "assets.download": Op("The stored file, as an attachment under its original name (byte ranges supported)", RAW,
+                          content=("application/octet-stream",), also=(206, 304), errors=(416,),
+                          params={"filename": {"type": "string", "minLength": 1}}),
+    "assets.delete_asset": Op("Delete an asset: its record and its file", data=ref("Asset"), if_match=True,
+                              note="The uploader may delete their own; a Producer or Production Manager any."),
+    "analytics.summary": Op("The production summary as of a date", DATA, ref("Summary"), query={"asOf": QUERY_DATE}),
+    "activity.list_events": Op("The activity log, newest first, always paged (50 a page unless asked)", LIST,
+                               ref("ActivityEvent"), query=ACTIVITY_FILTERS),
 }
 
 
@@ -180,7 +309,7 @@ def operation(rule, method, op, permission):
         "summary": op.summary,
         "description": " ".join(filter(None, [who_may(permission), op.note])),
         "parameters": parameters(rule, op),
-        "responses": {str(op.status): success(op), **errors(rule, op, permission)},
+        "responses": {str(op.status): success(op), **also(op), **errors(rule, op, permission)},
     }
     if permission == PUBLIC:
         entry["security"] = []
@@ -214,7 +343,7 @@ def parameters(rule, op):
                       "description": "the ETag last read: a stale one is a 412"})
     if op.listing is not None:
         found += list_parameters(op.listing)
-    found += [{"name": name, "in": "query", "required": False, "schema": schema} for name, schema in op.query.items()]
+    found += query_parameters(op.query)
     return found
 
 
@@ -227,11 +356,16 @@ def list_parameters(spec):
     schemas = {
         **{name: {"type": "string", "enum": list(values)} for name, values in spec.enums.items()},
         **{name: {"type": "string"} for name in spec.exact},
-        "q": {"type": "string", "description": "case-insensitive search over " + ", ".join(spec.text)},
-        "sort": {"type": "string", "enum": sorts, "description": "a field; prefix - for descending"},
-        "page": {"type": "integer", "minimum": 1},
-        "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+        **{name: {"type": "string", "description": "exact, ignoring case"} for name in spec.exact_ci},
     }
+    if spec.text:
+        schemas["q"] = {"type": "string", "description": "case-insensitive search over " + ", ".join(spec.text)}
+    if spec.sortable:
+        schemas["sort"] = {"type": "string", "enum": sorts, "description": "a field; prefix - for descending"}
+    return query_parameters({**schemas, **PAGING})
+
+
+def query_parameters(schemas):
     return [{"name": name, "in": "query", "required": False, "schema": schema} for name, schema in schemas.items()]
 
 
@@ -259,12 +393,25 @@ def success(op):
     return answer
 
 
+def also(op):
+    """The other success answers: a 201 with ``op.created`` data, a download's 206 and 304."""
+    answers = {"201": success(replace(op, data=op.created, status=201))} if op.created is not None else {}
+    for status in op.also:
+        answers[str(status)] = {"description": OTHER_SUCCESS[status]}
+        if status != 304:  # a 304 has no body
+            answers[str(status)]["content"] = success(op)["content"]
+    return answers
+
+
+OTHER_SUCCESS = {206: "Partial content: the Range asked for", 304: "Not modified: If-None-Match matched the ETag"}
+
+
 def errors(rule, op, permission):
     """The failures an operation can answer, derived from what it takes and who may call it."""
     statuses = set(op.errors)
     if op.body is not None or op.form is not None:
         statuses |= {400, 413, 415}
-    if op.listing is not None:
+    if op.listing is not None or op.query:
         statuses.add(400)
     if permission != PUBLIC:
         statuses.add(401)

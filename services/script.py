@@ -76,6 +76,8 @@ LISTING = ListSpec(
               "scene_status", "scene_complexity"),
 )
 
+VERSIONS_LISTING = ListSpec()  # newest first; paging only
+
 
 def register(store):
     """Declare the script's own documents (before the app claims the rest as record collections)."""
@@ -114,7 +116,7 @@ def get_text():
 
 def list_versions(args):
     entries = revisions.history() or [_initial_entry()]
-    return query(entries, args, ListSpec())
+    return query(entries, args, VERSIONS_LISTING)
 
 
 def get_version(version):
