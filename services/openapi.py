@@ -94,6 +94,8 @@ MONEY = {"type": "number", "description": "rounded to cents"}
 DATE = {"type": "string", "format": "date"}
 VERSION = {"type": "string", "pattern": r"^[1-9][0-9]*$", "description": '"1", "2", ...'}
 
+MIRRORS = {legacy: {"description": f"legacy mirror of {name}"} for legacy, name in script.ALIASES.items()}
+
 
 def obj(**properties):
     """A response object: every property listed is present (extra ones are allowed)."""
@@ -137,15 +139,15 @@ SCHEMAS = {
     "Budget": obj(currency=STRING, startDate=or_null(DATE), endDate=or_null(DATE), total=MONEY, spent=MONEY,
                   remaining=MONEY, categories=array(ref("BudgetCategory")), history=array(ref("BudgetEntry")),
                   forecast=ref("Forecast")),
-    "Scene": model(script.STORED_SCENE_SCHEMA, required=("id", "scene_number"), stamps=("id",),
-                   **{legacy: {"description": f"legacy mirror of {name}"} for legacy, name in script.ALIASES.items()}),
+    "Scene": model(script.STORED_SCENE_SCHEMA, required=("id", "scene_number"), stamps=("id",), **MIRRORS),
+    "ParsedScene": model(script.STORED_SCENE_SCHEMA, required=("scene_number",), stamps=(), **MIRRORS),
     "ScriptTotals": obj(totalScenes=COUNT, totalEstimatedDuration=NUMBER, vfxScenes=COUNT,
                         locations=array(STRING), characters=array(STRING)),
     "Revision": obj(version=VERSION, revisionColor=STRING, lastModified=or_null(TIMESTAMP), modifiedBy=or_null(ID)),
     "Script": {"allOf": [ref("Revision"), ref("ScriptTotals"), obj(title=STRING, scenes=array(ref("Scene")))]},
     "ScriptText": obj(content=STRING, pages=COUNT),
     "ScriptVersion": {"allOf": [ref("Script"), obj(summary=or_null(STRING), text=ref("ScriptText"))]},
-    "Breakdown": {"allOf": [ref("ScriptTotals"), obj(title=or_null(STRING), scenes=array(ref("Scene")))]},
+    "Breakdown": {"allOf": [ref("ScriptTotals"), obj(title=or_null(STRING), scenes=array(ref("ParsedScene")))]},
     "Asset": model(assets.STORED_SCHEMA, url={"type": "string", "pattern": "^/api/assets/download/"}),
     "ActivityEvent": obj(id=ID, at=TIMESTAMP, actorId=ID, actor=STRING,
                          action={"type": "string", "enum": list(activity.ACTIONS)},
