@@ -9,6 +9,7 @@ here, in ``OPERATIONS`` (one line per route; ``crud()`` for a record collection)
 import re
 from dataclasses import dataclass, field, replace
 
+from services import activity as events
 from services import assets, auth, budget, script, tasks, users, vfx
 from utils import activity
 from utils.auth import PUBLIC, SIGNED_IN
@@ -110,6 +111,11 @@ def or_null(schema):
     return {"anyOf": [schema, {"type": "null"}]}
 
 
+def query_of(schema):
+    """A service's query-parameter schema (checked with ``validate_query``) as documented parameters."""
+    return {name: json_schema_of(f) for name, f in schema.items()}
+
+
 def form(schema):
     """A validator schema as multipart text fields (a form sends no null: an empty value is one)."""
     return {name: f.json_schema() for name, f in schema.items()}
@@ -160,18 +166,10 @@ USERS_NOTE = ("Writes: a Producer any user; a Production Manager users whose rol
               "anyone their own name, email, avatar and password (with `current_password`).")
 PAGING = {"page": {"type": "integer", "minimum": 1},
           "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}}
-QUERY_DATE = {"type": "string", "format": "date", "description": "YYYY-MM-DD"}
 FLAG = {"type": "string", "enum": ["true", "false", "1", "0"]}
 SCENE_BODY = {**script.SCHEMA, **{legacy: script.SCHEMA[name] for legacy, name in script.ALIASES.items()}}
 SCENE_NOTE = ("The legacy names (" + ", ".join(script.ALIASES) + ") are aliases; both names with different values "
               "are a 400. A duplicate scene_number is a 409.")
-ACTIVITY_FILTERS = {
-    "entity": {"type": "string", "enum": list(activity.ENTITIES)},
-    "action": {"type": "string", "enum": list(activity.ACTIONS)},
-    "entityId": STRING, "actorId": STRING, "from": QUERY_DATE, "to": QUERY_DATE,
-    "after": {"type": "string", "description": "an event id: only newer events (400 when the log has no such id)"},
-    **PAGING,
-}
 LOGIN = {"allOf": [ref("Tokens"), {"type": "object", "required": ["user"], "properties": {"user": ref("User")}}]}
 
 OPERATIONS = {
@@ -215,11 +213,11 @@ OPERATIONS = {
                               params={"name": json_schema_of(budget.CATEGORY_NAME)},
                               note="Creating needs `budgeted`; renaming onto an existing name is a 409."),
     "budget.list_history": Op("The ledger, newest first", LIST, ref("BudgetEntry"), listing=budget.HISTORY_LISTING,
-                              query={"from": QUERY_DATE, "to": QUERY_DATE}),
+                              query=query_of(budget.HISTORY_QUERY)),
     "budget.add_entry": Op("Record an expense in an existing category (undated: today, UTC)", data=ref("BudgetEntry"),
                            body=budget.ENTRY_SCHEMA, status=201),
     "budget.get_forecast": Op("Burn rate, depletion date and projection as of a date", DATA, ref("Forecast"),
-                              query={"asOf": QUERY_DATE}),
+                              query=query_of(budget.AS_OF_QUERY)),
     "script.get_script": Op("The script: title, revision, scenes and totals", data=ref("Script")),
     "script.update_script": Op("Update the title or replace the scenes (a new revision)", data=ref("Script"),
                                body=script.SCRIPT_SCHEMA, partial=True, if_match=True, errors=(409,)),
@@ -256,9 +254,10 @@ OPERATIONS = {
                           params={"filename": {"type": "string", "minLength": 1}}),
     "assets.delete_asset": Op("Delete an asset: its record and its file", data=ref("Asset"), if_match=True,
                               note="The uploader may delete their own; a Producer or Production Manager any."),
-    "analytics.summary": Op("The production summary as of a date", DATA, ref("Summary"), query={"asOf": QUERY_DATE}),
+    "analytics.summary": Op("The production summary as of a date", DATA, ref("Summary"),
+                            query=query_of(budget.AS_OF_QUERY)),
     "activity.list_events": Op("The activity log, newest first, always paged (50 a page unless asked)", LIST,
-                               ref("ActivityEvent"), query=ACTIVITY_FILTERS),
+                               ref("ActivityEvent"), query={**query_of(events.QUERY), **PAGING}),
 }
 
 

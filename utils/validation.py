@@ -308,3 +308,22 @@ def _or_null(schema):
     if "anyOf" in schema:
         return {**schema, "anyOf": [*schema["anyOf"], {"type": "null"}]}
     return {"anyOf": [schema, {"type": "null"}]}
+
+
+class QueryDate(Field):
+    """A date in a query string (``from``, ``to``, ``asOf``): ``YYYY-MM-DD`` only, no timestamp (SPEC §2)."""
+
+    def check(self, value):
+        return parse_date(value)
+
+    def json_schema(self):
+        return {"type": "string", "format": "date", "pattern": "^" + DATE_PATTERN + "$"}
+
+
+def validate_query(args, schema):
+    """The query parameters ``schema`` names, cleaned (others are left to the list conventions); a bad
+    one is a 400 "Invalid query parameters" naming it. Documented from the same schema (OpenAPI)."""
+    try:
+        return validate({name: args[name] for name in schema if name in args}, schema, partial=True)
+    except ValidationError as exc:
+        raise ValidationError(exc.errors, message="Invalid query parameters") from None
