@@ -318,7 +318,8 @@ def operation(rule, method, op, permission):
     if op.body is not None:
         content[JSON] = {"schema": request_schema(op.body, op.partial)}
     if op.form is not None:
-        content["multipart/form-data"] = {"schema": {"type": "object", "properties": op.form}}
+        files = [name for name, schema in op.form.items() if schema is FILE]  # a form without its file is a 400
+        content["multipart/form-data"] = {"schema": {"type": "object", "required": files, "properties": op.form}}
     if content:
         entry["requestBody"] = {"required": not op.body_optional, "content": content}
     return entry
