@@ -18,7 +18,8 @@ QUERY = {  # the filters; page and per_page are the list conventions
     "entity": Enum(activity.ENTITIES), "action": Enum(activity.ACTIONS),
     **{name: String(strip=False) for name in EXACT},
     "from": QueryDate(), "to": QueryDate(),  # UTC dates of `at`, inclusive
-    "after": String(strip=False, hint="an event id: only events newer than it"),
+    # Event ids are decimal counters: a bound on the length keeps int() away from a 10,000-digit string.
+    "after": String(strip=False, max_len=20, pattern=r"[0-9]+", hint="must be the id of an event in the log"),
 }
 
 

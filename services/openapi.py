@@ -166,7 +166,6 @@ USERS_NOTE = ("Writes: a Producer any user; a Production Manager users whose rol
               "anyone their own name, email, avatar and password (with `current_password`).")
 PAGING = {"page": {"type": "integer", "minimum": 1},
           "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}}
-FLAG = {"type": "string", "enum": ["true", "false", "1", "0"]}
 SCENE_BODY = {**script.SCHEMA, **{legacy: script.SCHEMA[name] for legacy, name in script.ALIASES.items()}}
 SCENE_NOTE = ("The legacy names (" + ", ".join(script.ALIASES) + ") are aliases; both names with different values "
               "are a 400. A duplicate scene_number is a 409.")
@@ -239,7 +238,7 @@ OPERATIONS = {
                           body=script.TEXT_SCHEMA),
     "script.breakdown": Op("Break a screenplay down into scenes; with apply=true they become the script's scenes",
                            DATA, ref("Breakdown"), created=ref("Script"), body=script.BREAKDOWN_SCHEMA,
-                           body_optional=True, form={"file": FILE}, query={"apply": FLAG},
+                           body_optional=True, form={"file": FILE}, query=query_of(script.BREAKDOWN_QUERY),
                            note="JSON `{text}`, a `.fountain`/`.txt` file (multipart `file`, at most "
                                 f"{script.MAX_UPLOAD_MIB} MiB), or neither: the stored text."),
     "assets.list_assets": Op("List assets", LIST, ref("Asset"), listing=assets.LISTING),

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from services import activity as events
 from services import assets, budget, script
 from services.openapi import query_of
+from tests.test_openapi import strategy  # values of a documented schema, for the validator's keywords
 from utils.errors import ValidationError
 from utils.validation import QueryDate, validate_query
 
@@ -108,14 +109,7 @@ QUERIES = {"budget.history": budget.HISTORY_QUERY, "budget.asOf": budget.AS_OF_Q
 def test_documented_query_values_are_accepted(name, data):
     schema = QUERIES[name]
     documented = query_of(schema)
-    args = {}
-    for param, spec in documented.items():
-        if "enum" in spec:
-            args[param] = data.draw(st.sampled_from(spec["enum"]))
-        elif spec.get("format") == "date":
-            args[param] = data.draw(st.dates()).isoformat()
-        else:
-            args[param] = data.draw(st.text(max_size=20))
+    args = {param: data.draw(strategy(spec)) for param, spec in documented.items()}
     assert validate_query(args, schema) == args
 
 
@@ -131,3 +125,13 @@ def test_the_activity_after_filter_is_still_checked_against_the_log(client, auth
     assert response.status_code == 400
     assert response.get_json() == {"success": False, "message": "Invalid query parameters",
                                    "errors": {"after": "must be the id of an event in the log"}}
+
+
+@pytest.mark.parametrize("after, message", [
+    ("9" * 5000, "must be at most 20 characters"),  # was a 500: int() refuses over 4300 digits (fuzzing found it)
+    ("abc", "must be the id of an event in the log"),
+])
+def test_an_absurd_activity_after_is_a_400_not_a_500(client, auth, after, message):
+    response = client.get(f"/api/activity?after={after}", headers=auth.headers("producer"))
+    assert response.status_code == 400
+    assert response.get_json()["errors"] == {"after": message}
