@@ -16,7 +16,7 @@ from utils.validation import Enum, QueryDate, String, validate_query
 EXACT = ("entityId", "actorId")
 QUERY = {  # the filters; page and per_page are the list conventions
     "entity": Enum(activity.ENTITIES), "action": Enum(activity.ACTIONS),
-    **{name: String(strip=False) for name in EXACT},
+    **{name: String(strip=False, max_len=100) for name in EXACT},  # an id or a category name: short
     "from": QueryDate(), "to": QueryDate(),  # UTC dates of `at`, inclusive
     # Event ids are decimal counters: a bound on the length keeps int() away from a 10,000-digit string.
     "after": String(strip=False, max_len=20, pattern=r"[0-9]+", hint="must be the id of an event in the log"),

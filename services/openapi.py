@@ -249,7 +249,7 @@ OPERATIONS = {
                         form={"file": FILE, **form(assets.FORM_SCHEMA)},
                         note="Extensions on the allow-list only; the size limit is PRODSIGHT_MAX_UPLOAD_MB (413)."),
     "assets.download": Op("The stored file, as an attachment under its original name (byte ranges supported)", RAW,
-                          content=("application/octet-stream",), also=(206, 304), errors=(416,),
+                          content=("*/*",), also=(206, 304), errors=(416,),  # the asset's own type
                           params={"filename": {"type": "string", "minLength": 1}}),
     "assets.delete_asset": Op("Delete an asset: its record and its file", data=ref("Asset"), if_match=True,
                               note="The uploader may delete their own; a Producer or Production Manager any."),

@@ -41,6 +41,8 @@ def test_activity_documents_its_filters_and_paging_but_no_sort(doc):
                                         "budget_category", "budget_entry", "asset"]
     assert params["action"]["enum"] == ["create", "update", "delete", "restore"]
     assert params["per_page"] == {"type": "integer", "minimum": 1, "maximum": 500}
+    # bounded: an unbounded one let a served check build URLs over the server's line limit (a 414)
+    assert params["entityId"]["maxLength"] == params["actorId"]["maxLength"] == 100
 
 
 def test_a_list_without_sortable_fields_or_search_documents_only_paging(doc):
@@ -83,7 +85,8 @@ def test_a_put_that_creates_and_an_applied_breakdown_document_their_201(doc):
 def test_the_download_documents_bytes_ranges_and_not_modified(doc):
     download = doc["paths"]["/api/assets/download/{filename}"]["get"]
     responses = download["responses"]
-    assert set(responses["200"]["content"]) == set(responses["206"]["content"]) == {"application/octet-stream"}
+    # a file goes out as its asset's type (image/png...): any type (a served check found application/octet-stream false)
+    assert set(responses["200"]["content"]) == set(responses["206"]["content"]) == {"*/*"}
     assert "content" not in responses["304"]
     assert {"401", "403", "404", "416"} <= set(responses)
 
@@ -135,3 +138,9 @@ def test_an_absurd_activity_after_is_a_400_not_a_500(client, auth, after, messag
     response = client.get(f"/api/activity?after={after}", headers=auth.headers("producer"))
     assert response.status_code == 400
     assert response.get_json()["errors"] == {"after": message}
+
+
+def test_an_overlong_activity_id_filter_is_a_400(client, auth):
+    response = client.get("/api/activity?entityId=" + "x" * 101, headers=auth.headers("producer"))
+    assert response.status_code == 400
+    assert response.get_json()["errors"] == {"entityId": "must be at most 100 characters"}
