@@ -11,9 +11,16 @@ from utils import activity
 from utils.errors import ValidationError
 from utils.eventlog import parse_id
 from utils.listing import Page, paging
-from utils.validation import FieldError, parse_date
+from utils.validation import Enum, QueryDate, String, validate_query
 
 EXACT = ("entityId", "actorId")
+QUERY = {  # the filters; page and per_page are the list conventions
+    "entity": Enum(activity.ENTITIES), "action": Enum(activity.ACTIONS),
+    **{name: String(strip=False, max_len=100) for name in EXACT},  # an id or a category name: short
+    "from": QueryDate(), "to": QueryDate(),  # UTC dates of `at`, inclusive
+    # Event ids are decimal counters: a bound on the length keeps int() away from a 10,000-digit string.
+    "after": String(strip=False, max_len=20, pattern=r"[0-9]+", hint="must be the id of an event in the log"),
+}
 
 
 def list_events(args):
@@ -55,27 +62,12 @@ def _matches(event, filters):
 
 def _filters(args):
     """The filters asked for, checked; a bad value is a 400 naming the parameter."""
-    filters, errors = {}, {}
-    for name, allowed in (("entity", activity.ENTITIES), ("action", activity.ACTIONS)):
-        if name in args:
-            if args[name] in allowed:
-                filters[name] = args[name]
-            else:
-                errors[name] = "must be one of: " + ", ".join(allowed)
-    filters.update({name: args[name] for name in EXACT if name in args})
-    for name in ("from", "to"):
-        if name in args:
-            try:
-                filters[name] = parse_date(args[name])
-            except FieldError as exc:
-                errors[name] = str(exc)
-    if "after" in args:
-        after = parse_id(args["after"])
+    filters = validate_query(args, QUERY)
+    if "after" in filters:
+        after = parse_id(filters["after"])
         last = activity.event_log().last()
         if after is None or last is None or after > int(last["id"]):
-            errors["after"] = "must be the id of an event in the log"
-        else:
-            filters["after"] = after
-    if errors:
-        raise ValidationError(errors, message="Invalid query parameters")
+            raise ValidationError({"after": "must be the id of an event in the log"},
+                                  message="Invalid query parameters")
+        filters["after"] = after
     return filters

@@ -13,7 +13,7 @@ from utils.errors import Conflict, PreconditionFailed, ValidationError
 from utils.etags import check_if_match
 from utils.listing import ListSpec, query
 from utils.store import get_store
-from utils.validation import SERVER_OWNED, Date, Field, FieldError, Number, String, parse_date, validate
+from utils.validation import SERVER_OWNED, Date, Field, FieldError, Number, QueryDate, String, validate, validate_query
 
 BUDGET = "budget"
 MAX_MONEY = 10**12  # a trillion: beyond any production, and well inside exact float cents
@@ -67,6 +67,8 @@ HISTORY_LISTING = ListSpec(
     sortable=("id", "date", "amount", "category", "description", "createdAt"),
     order=("-date", "-createdAt", "-id"),  # newest first; id breaks a tie within one second
 )
+HISTORY_QUERY = {"from": QueryDate(), "to": QueryDate()}  # both inclusive
+AS_OF_QUERY = {"asOf": QueryDate()}  # absent: today (UTC)
 
 
 def empty_budget():
@@ -111,15 +113,7 @@ def list_categories(args):
 
 def list_history(args):
     """Ledger entries newest first, filtered by ``category``, ``from`` and ``to`` (both inclusive)."""
-    errors, bounds = {}, {}
-    for name in ("from", "to"):
-        if args.get(name) is not None:
-            try:
-                bounds[name] = parse_date(args[name])
-            except FieldError as exc:
-                errors[name] = str(exc)
-    if errors:
-        raise ValidationError(errors, message="Invalid query parameters")
+    bounds = validate_query(args, HISTORY_QUERY)
     entries = [entry for entry in _present_entries(get_store().read(BUDGET))
                if bounds.get("from", entry["date"]) <= entry["date"] <= bounds.get("to", entry["date"])]
     return query(entries, args, HISTORY_LISTING)
@@ -133,10 +127,7 @@ def check_as_of(as_of):
     """The ``asOf`` query parameter: a date, defaulting to today (UTC)."""
     if as_of is None:
         return clock.today()
-    try:
-        return parse_date(as_of)
-    except FieldError as exc:
-        raise ValidationError({"asOf": str(exc)}, message="Invalid query parameters") from None
+    return validate_query({"asOf": as_of}, AS_OF_QUERY)["asOf"]
 
 
 # -- writes ---------------------------------------------------------------------------------

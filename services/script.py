@@ -15,7 +15,8 @@ from utils.etags import check_if_match
 from utils.listing import ListSpec, query
 from utils.requests import JSON_LIMIT
 from utils.store import StoreCorruptError, get_store
-from utils.validation import SERVER_OWNED, Boolean, Enum, Field, FieldError, Number, String, StringList, validate
+from utils.validation import (SERVER_OWNED, Boolean, Enum, Field, FieldError, Number, String, StringList, validate,
+                              validate_query)
 
 SCRIPT = "script"
 INT_EXT = ("INT", "EXT", "INT/EXT")
@@ -67,6 +68,23 @@ SCRIPT_SCHEMA = {"title": String(max_len=300), "scenes": SceneList()}
 TEXT_SCHEMA = {"content": String(max_len=JSON_LIMIT, strip=False, required=True)}
 BREAKDOWN_SCHEMA = {"text": String(max_len=JSON_LIMIT, strip=False)}
 
+
+class Flag(Field):
+    """A yes/no query parameter: true/1 or false/0 (empty: false)."""
+
+    VALUES = {"true": True, "1": True, "false": False, "0": False, "": False}
+
+    def check(self, value):
+        if value not in self.VALUES:
+            raise FieldError("must be true or false")
+        return self.VALUES[value]
+
+    def json_schema(self):
+        return {"type": "string", "enum": ["true", "false", "1", "0"]}
+
+
+BREAKDOWN_QUERY = {"apply": Flag()}
+
 LISTING = ListSpec(
     enums={"int_ext": INT_EXT, "day_night": DAY_NIGHT, "scene_status": SCENE_STATUSES,
            "status": SCENE_STATUSES, "scene_complexity": COMPLEXITIES},
@@ -75,6 +93,8 @@ LISTING = ListSpec(
     sortable=("id", "scene_number", "title", "int_ext", "day_night", "location", "estimated_runtime_minutes",
               "scene_status", "scene_complexity"),
 )
+
+VERSIONS_LISTING = ListSpec()  # newest first; paging only
 
 
 def register(store):
@@ -114,7 +134,7 @@ def get_text():
 
 def list_versions(args):
     entries = revisions.history() or [_initial_entry()]
-    return query(entries, args, ListSpec())
+    return query(entries, args, VERSIONS_LISTING)
 
 
 def get_version(version):
@@ -458,11 +478,7 @@ def _screenplay_sent(body, upload):
 
 
 def _flag(value):
-    if value in (None, "", "false", "0"):
-        return False
-    if value in ("true", "1"):
-        return True
-    raise ValidationError({"apply": "must be true or false"}, message="Invalid query parameters")
+    return validate_query({} if value is None else {"apply": value}, BREAKDOWN_QUERY).get("apply", False)
 
 
 def _pages(content):

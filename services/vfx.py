@@ -20,6 +20,16 @@ class NoVersions(Field):
             raise FieldError("are added with PUT /api/vfx/version/{shotId}; send [] or leave it out")
         return value
 
+    def json_schema(self):
+        return {"type": "array", "maxItems": 0, "description": "server-managed: [] or left out (an update may echo them unchanged)"}
+
+
+class EchoedVersions(Field):
+    """On an update ``versions`` may only come back unchanged (compared with the shot under the lock)."""
+
+    def json_schema(self):
+        return {"type": "array", "description": "the shot's current versions, unchanged (a client echoing the shot)"}
+
 
 SCHEMA = {
     "shotName": String(min_len=1, max_len=100, required=True),
@@ -40,6 +50,7 @@ VERSION_SCHEMA = {
     "assetId": Reference(),
     "date": Date(default=clock.today),
 }
+UPDATE_SCHEMA = {**SCHEMA, "versions": EchoedVersions()}
 # The multipart form of a version: fileSize and assetId come from the uploaded file.
 FILE_VERSION_SCHEMA = {name: field for name, field in VERSION_SCHEMA.items() if name not in ("fileSize", "assetId")}
 FILE_VERSION_IGNORED = SERVER_OWNED | {"version", "fileSize", "assetId"}
@@ -79,7 +90,7 @@ def create_shot(body, actor):
 
 
 def update_shot(shot_id, body, if_match=None):
-    changes = validate(body, {**SCHEMA, "versions": Field()}, partial=True, ignored=IGNORED)
+    changes = validate(body, UPDATE_SCHEMA, partial=True, ignored=IGNORED)
 
     def check(shots, shot, changes):
         # A client echoing the whole shot back may resend its versions unchanged; nothing else.

@@ -2,7 +2,7 @@
 from utils.auth import PUBLIC
 from utils.permissions import PERMISSIONS, ROLES
 
-PUBLIC_ROUTES = {"/api/health", "/api/auth/login"}
+PUBLIC_ROUTES = {"/api/health", "/api/auth/login", "/api/openapi.json", "/api/docs", "/api/docs/<filename>"}
 
 
 def test_every_api_route_declares_a_permission(app):

@@ -43,6 +43,7 @@ def requires(permission, refresh=False):
             return view(*args, **kwargs)
 
         wrapper.permission = permission
+        wrapper.refresh = refresh  # read by the OpenAPI document
         return wrapper
 
     return decorator

@@ -12,6 +12,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from utils.errors import ValidationError
 
 MISSING = object()
+DATE_PATTERN = r"\d{4}-\d{2}-\d{2}"
+TIMESTAMP_PATTERN = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})"
 SERVER_OWNED = frozenset({"id", "createdAt", "updatedAt", "createdBy", "modifiedBy", "uploadedBy"})
 
 
@@ -37,6 +39,11 @@ class Field:
     def check(self, value):
         return value
 
+    def json_schema(self):
+        """The JSON Schema of the values ``check`` accepts (nullability and defaults are added by
+        ``json_schema_of``). Unknown field types document nothing rather than something false."""
+        return {}
+
 
 class String(Field):
     def __init__(self, min_len=0, max_len=10000, pattern=None, hint=None, strip=True, **kw):
@@ -57,6 +64,18 @@ class String(Field):
         if self.pattern and not self.pattern.fullmatch(value):
             raise FieldError(self.hint or "has an invalid format")
         return value
+
+    def json_schema(self):
+        schema = {"type": "string", "maxLength": self.max_len}
+        if self.min_len:
+            schema["minLength"] = self.min_len
+        if self.pattern:
+            schema["pattern"] = f"^(?:{self.pattern.pattern})$"
+        elif self.strip and self.min_len:
+            schema["pattern"] = r"\S"  # surrounding spaces are stripped before counting
+        if self.hint:
+            schema["description"] = self.hint
+        return schema
 
 
 class Email(String):
@@ -83,6 +102,9 @@ class Enum(Field):
         if value not in self.choices or not isinstance(value, str):
             raise FieldError("must be one of: " + ", ".join(self.choices))
         return value
+
+    def json_schema(self):
+        return {"type": "string", "enum": list(self.choices)}
 
 
 class Number(Field):
@@ -112,12 +134,25 @@ class Number(Field):
             raise FieldError(f"must have at most {self.decimals} decimal places")
         return int(value) if self.integer else value
 
+    def json_schema(self):
+        schema = {"type": "integer" if self.integer else "number"}
+        if self.minimum is not None:
+            schema["exclusiveMinimum" if self.exclusive_min else "minimum"] = self.minimum
+        if self.maximum is not None:
+            schema["maximum"] = self.maximum
+        if self.decimals is not None:
+            schema["multipleOf"] = float(Decimal(1).scaleb(-self.decimals))
+        return schema
+
 
 class Boolean(Field):
     def check(self, value):
         if not isinstance(value, bool):
             raise FieldError("must be true or false")
         return value
+
+    def json_schema(self):
+        return {"type": "boolean"}
 
 
 class Date(Field):
@@ -128,6 +163,13 @@ class Date(Field):
         if isinstance(value, str) and "T" in value:
             return _utc_date_of(value)
         return parse_date(value)
+
+    def json_schema(self):
+        return {"anyOf": [
+            {"type": "string", "format": "date", "pattern": "^" + DATE_PATTERN + "$"},
+            {"type": "string", "format": "date-time", "pattern": "^" + TIMESTAMP_PATTERN + "$",
+             "description": "stored as this instant's UTC date"},
+        ]}
 
 
 class Reference(String):
@@ -140,6 +182,11 @@ class Reference(String):
     def clean(self, value):
         return super().clean(None if value == "" else value)
 
+    def json_schema(self):
+        # min_len 1 applies once "" has been read as null, so "" is documented on its own.
+        return {"anyOf": [{**super().json_schema(), "minLength": 1}, {"type": "string", "enum": [""]}],
+                "description": 'an id, or null ("" also means null)'}
+
 
 class FileSize(Field):
     """Integer bytes, or a size with a unit (``"2.1 GB"``; 1 KB = 1024 B), rounded to the nearest
@@ -148,11 +195,12 @@ class FileSize(Field):
     UNITS = {"B": 0, "KB": 1, "MB": 2, "GB": 3, "TB": 4}
     HINT = 'must be integer bytes or a size with a unit, e.g. "2.1 GB" (B, KB, MB, GB, TB)'
     MAXIMUM = 10**15
+    PATTERN = r"\s*(\d{1,15}(?:\.\d{1,6})?)\s*([KkMmGgTt]?[Bb])\s*"
 
     def check(self, value):
         if isinstance(value, str):
-            match = re.fullmatch(r"\s*(\d{1,15}(?:\.\d{1,6})?)\s*([A-Za-z]{1,2})\s*", value)
-            if not match or match.group(2).upper() not in self.UNITS:
+            match = re.fullmatch(self.PATTERN, value)
+            if not match:
                 raise FieldError(self.HINT)
             exact = Decimal(match.group(1)) * 1024 ** self.UNITS[match.group(2).upper()]
             value = int(exact.to_integral_value(rounding=ROUND_HALF_UP))
@@ -163,6 +211,12 @@ class FileSize(Field):
         if value > self.MAXIMUM:
             raise FieldError(f"must be at most {self.MAXIMUM} bytes")
         return int(value)
+
+    def json_schema(self):
+        return {"anyOf": [
+            {"type": "integer", "minimum": 0, "maximum": self.MAXIMUM},
+            {"type": "string", "pattern": "^" + self.PATTERN + "$", "description": "a size with a unit, 1 KB = 1024 B"},
+        ]}
 
 
 class StringList(Field):
@@ -178,10 +232,13 @@ class StringList(Field):
         except FieldError as exc:
             raise FieldError(f"every item {exc}") from None
 
+    def json_schema(self):
+        return {"type": "array", "maxItems": self.max_items, "items": self.item.json_schema()}
+
 
 def parse_date(value):
     """Check a ``YYYY-MM-DD`` string naming a real calendar day; return it unchanged."""
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    if not isinstance(value, str) or not re.fullmatch(DATE_PATTERN, value):
         raise FieldError("must be a date YYYY-MM-DD")
     try:
         datetime.date.fromisoformat(value)
@@ -192,7 +249,7 @@ def parse_date(value):
 
 def _utc_date_of(value):
     """The UTC date of an ISO 8601 timestamp that carries ``Z`` or an offset."""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})", value):
+    if not re.fullmatch(TIMESTAMP_PATTERN, value):
         raise FieldError("must be a date YYYY-MM-DD or a timestamp with Z or an offset, e.g. 2026-11-25T17:04:28Z")
     text = re.sub(r"\.(\d{1,6})\d*", r".\1", value)  # Python keeps microseconds, not nanoseconds
     try:
@@ -229,3 +286,44 @@ def validate(body, schema, partial=False, ignored=SERVER_OWNED):
     if errors:
         raise ValidationError(errors)
     return {name: cleaned[name] for name in schema if name in cleaned}  # stored in schema order
+
+
+def json_schema_of(field):
+    """A field's JSON Schema as documented: its type's own schema, plus null and the default."""
+    schema = dict(field.json_schema())
+    if field.nullable and schema:
+        schema = _or_null(schema)
+    if field.default is not MISSING and not callable(field.default):
+        schema["default"] = field.default
+    return schema
+
+
+def _or_null(schema):
+    kind = schema.get("type")
+    if isinstance(kind, str) and "anyOf" not in schema:
+        schema["type"] = [kind, "null"]
+        if "enum" in schema:
+            schema["enum"] = [*schema["enum"], None]
+        return schema
+    if "anyOf" in schema:
+        return {**schema, "anyOf": [*schema["anyOf"], {"type": "null"}]}
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+class QueryDate(Field):
+    """A date in a query string (``from``, ``to``, ``asOf``): ``YYYY-MM-DD`` only, no timestamp (SPEC §2)."""
+
+    def check(self, value):
+        return parse_date(value)
+
+    def json_schema(self):
+        return {"type": "string", "format": "date", "pattern": "^" + DATE_PATTERN + "$"}
+
+
+def validate_query(args, schema):
+    """The query parameters ``schema`` names, cleaned (others are left to the list conventions); a bad
+    one is a 400 "Invalid query parameters" naming it. Documented from the same schema (OpenAPI)."""
+    try:
+        return validate({name: args[name] for name in schema if name in args}, schema, partial=True)
+    except ValidationError as exc:
+        raise ValidationError(exc.errors, message="Invalid query parameters") from None
