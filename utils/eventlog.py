@@ -112,7 +112,9 @@ def format_id(number):
 
 def parse_id(text):
     """The number of an event id, or None when ``text`` is not one."""
-    return int(text) if isinstance(text, str) and text.isascii() and text.isdigit() and int(text) > 0 else None
+    if not (isinstance(text, str) and 0 < len(text) <= 20 and text.isascii() and text.isdigit()):
+        return None
+    return int(text) or None
 
 
 def _parse(raw):
