@@ -64,4 +64,6 @@ def activity_log(data_dir, count):
                 "summary": f"Pat Producer moved task {task} to done",
                 "changes": {"status": {"from": "in_progress", "to": "done"}},
             }, separators=(",", ":")) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())  # on disk before the measurement, as a real log would be
     return os.path.getsize(os.path.join(data_dir, "activity.jsonl"))
