@@ -3,7 +3,7 @@ from flask import Blueprint, g, request
 from services import script as script_service
 from utils.auth import requires
 from utils.requests import json_body
-from utils.responses import ok, ok_list, ok_resource
+from utils.responses import count, ok, ok_list, ok_resource
 
 bp = Blueprint("script", __name__, url_prefix="/script")
 
@@ -102,6 +102,6 @@ def breakdown():
         body = json_body(optional=True)
     result, applied = script_service.breakdown(body, upload, request.args.get("apply"), g.user)
     if applied:
-        return ok_resource(result, f"Breakdown applied: {result['totalScenes']} scenes as version "
+        return ok_resource(result, f"Breakdown applied: {count(result['totalScenes'], 'scene')} as version "
                                    f"{result['version']} ({result['revisionColor']})", status=201)
-    return ok(result, f"Breakdown: {result['totalScenes']} scene{'' if result['totalScenes'] == 1 else 's'}")
+    return ok(result, f"Breakdown: {count(result['totalScenes'], 'scene')}")

@@ -14,6 +14,7 @@ from utils.errors import ApiError, Conflict, NotFound, ValidationError
 from utils.etags import check_if_match
 from utils.listing import ListSpec, query
 from utils.requests import JSON_LIMIT
+from utils.responses import count
 from utils.store import StoreCorruptError, get_store
 from utils.validation import (SERVER_OWNED, Boolean, Enum, Field, FieldError, Number, String, StringList, validate,
                               validate_query)
@@ -240,7 +241,7 @@ def breakdown(body, upload, apply, actor):
             script["title"] = parsed["title"][:300]
         if sent is not None:
             script["textHash"] = revisions.save_text(sent)
-        _commit(script, actor, f"Breakdown applied: {_count(len(found), 'scene')}"
+        _commit(script, actor, f"Breakdown applied: {count(len(found), 'scene')}"
                 + (" from a new screenplay text" if sent is not None else " from the stored screenplay text"))
     _after_script_change("update", before, script)
     return present(script), True
@@ -265,7 +266,7 @@ def seed(title, scene_bodies, content, actor):
         script["title"] = title
         _replace_scenes(script, [_clean_scene(body) for body in scene_bodies], keep_ids=False)
         script["textHash"] = revisions.save_text(content)
-        _commit(script, actor, f"Demo script: {_count(len(scene_bodies), 'scene')} and the screenplay text")
+        _commit(script, actor, f"Demo script: {count(len(scene_bodies), 'scene')} and the screenplay text")
     return present(script)
 
 
@@ -482,8 +483,5 @@ def _flag(value):
 
 
 def _pages(content):
-    return _count(fountain.pages(content), "page")
+    return count(fountain.pages(content), "page")
 
-
-def _count(number, noun):
-    return f"{number} {noun if number == 1 else noun + 's'}"
