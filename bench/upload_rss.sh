@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Peak memory of a large upload: serve the app on a throwaway data directory, log in, then sample
 # the server's resident set every 50 ms while curl uploads a file of SIZE_MB (default 300) MB.
-# Usage: scripts/upload_rss.sh [SIZE_MB] [PORT]
+# Usage: bench/upload_rss.sh [SIZE_MB] [PORT]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE_MB=${1:-300}
