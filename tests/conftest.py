@@ -82,3 +82,17 @@ class Auth:
 @pytest.fixture
 def auth(client, users):
     return Auth(client)
+
+
+@pytest.fixture
+def demo_login(app, runner):
+    """Seed the demo production; ``demo_login("crew")`` gives that demo user's auth headers."""
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    client = app.test_client()
+
+    def headers(username):
+        login = client.post("/api/auth/login", json={"username": username, "password": app.config["DEMO_PASSWORD"]})
+        assert login.status_code == 200, login.get_json()
+        return {"Authorization": "Bearer " + login.get_json()["data"]["access_token"]}
+
+    return headers

@@ -638,11 +638,8 @@ def test_check_data_reports_a_version_linking_a_missing_asset(app, client, auth,
 
 
 # -- demo ------------------------------------------------------------------------------------------------
-def test_demo_assets_are_generated_and_downloadable(app, runner):
-    assert runner.invoke(args=["seed-demo"]).exit_code == 0
-    client = app.test_client()
-    login = client.post("/api/auth/login", json={"username": "crew", "password": app.config["DEMO_PASSWORD"]})
-    headers = {"Authorization": "Bearer " + login.get_json()["data"]["access_token"]}
+def test_demo_assets_are_generated_and_downloadable(app, client, demo_login):
+    headers = demo_login("crew")
     listed = client.get("/api/assets", headers=headers).get_json()["data"]
     assert {(a["category"], a["type"]) for a in listed} == {
         ("storyboard", "image/png"), ("call_sheet", "application/pdf"), ("script", "text/plain")}

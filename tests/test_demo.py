@@ -4,11 +4,8 @@ import datetime
 from services import demo
 
 
-def test_demo_production_has_a_realistic_board_and_pipeline(app, runner):
-    assert runner.invoke(args=["seed-demo"]).exit_code == 0
-    client = app.test_client()
-    login = client.post("/api/auth/login", json={"username": "producer", "password": app.config["DEMO_PASSWORD"]})
-    headers = {"Authorization": "Bearer " + login.get_json()["data"]["access_token"]}
+def test_demo_production_has_a_realistic_board_and_pipeline(app, client, demo_login):
+    headers = demo_login("producer")
 
     tasks = client.get("/api/tasks", headers=headers).get_json()["data"]
     today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()

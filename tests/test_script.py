@@ -323,11 +323,8 @@ def test_check_data_reports_a_broken_scene_and_a_shot_of_a_missing_scene(app, ru
     assert "vfx.json record 1: sceneId 1 names no scene" in runner.invoke(args=["check-data"]).output
 
 
-def test_demo_script_has_scenes_text_and_shots_pointing_at_them(app, runner):
-    assert runner.invoke(args=["seed-demo"]).exit_code == 0
-    client = app.test_client()
-    login = client.post("/api/auth/login", json={"username": "director", "password": app.config["DEMO_PASSWORD"]})
-    headers = {"Authorization": "Bearer " + login.get_json()["data"]["access_token"]}
+def test_demo_script_has_scenes_text_and_shots_pointing_at_them(app, client, demo_login):
+    headers = demo_login("director")
     script = client.get("/api/script", headers=headers).get_json()["data"]
     assert 8 <= script["totalScenes"] <= 10 and script["title"] == "The Harbour Line"
     assert script["vfxScenes"] == 5 and "MARA" in script["characters"]
