@@ -638,7 +638,7 @@ def test_check_data_reports_a_version_linking_a_missing_asset(app, client, auth,
 
 
 # -- demo ------------------------------------------------------------------------------------------------
-def test_demo_assets_are_generated_and_downloadable(app, client, demo_login):
+def test_demo_assets_are_generated_and_downloadable(app, client, runner, demo_login):
     headers = demo_login("crew")
     listed = client.get("/api/assets", headers=headers).get_json()["data"]
     assert {(a["category"], a["type"]) for a in listed} == {

@@ -323,7 +323,7 @@ def test_check_data_reports_a_broken_scene_and_a_shot_of_a_missing_scene(app, ru
     assert "vfx.json record 1: sceneId 1 names no scene" in runner.invoke(args=["check-data"]).output
 
 
-def test_demo_script_has_scenes_text_and_shots_pointing_at_them(app, client, demo_login):
+def test_demo_script_has_scenes_text_and_shots_pointing_at_them(app, client, runner, demo_login):
     headers = demo_login("director")
     script = client.get("/api/script", headers=headers).get_json()["data"]
     assert 8 <= script["totalScenes"] <= 10 and script["title"] == "The Harbour Line"
