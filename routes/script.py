@@ -81,7 +81,7 @@ def restore_version(version):
 @requires("script:read")
 def get_text():
     text = script_service.get_text()
-    return ok(text, f"Screenplay text: {text['pages']} page{'' if text['pages'] == 1 else 's'}")
+    return ok(text, f"Screenplay text: {count(text['pages'], 'page')}")
 
 
 @bp.put("/text")
