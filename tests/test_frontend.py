@@ -184,11 +184,9 @@ PATH_SAMPLES = {"task_id": "1", "user_id": "1", "shot_id": "1", "scene_id": "1",
 NOT_ENVELOPES = {"assets.download", "meta.openapi_document", "meta.docs", "meta.docs_file"}  # bytes or HTML
 
 
-def test_every_get_route_answers_with_a_message(demo, frontend):
-    """Walks the app's URL map, so a GET route added without a message fails here."""
-    frontend.login("producer")
-    walked = 0
-    for rule in demo.url_map.iter_rules():
+def sample_get_urls(app):
+    """Every GET route under /api that answers an envelope, with sample values for its path ids."""
+    for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api") or "GET" not in rule.methods or rule.endpoint in NOT_ENVELOPES:
             continue
         missing = set(rule.arguments) - set(PATH_SAMPLES)
@@ -196,9 +194,43 @@ def test_every_get_route_answers_with_a_message(demo, frontend):
         url = rule.rule
         for name in rule.arguments:
             url = url.replace(f"<{name}>", PATH_SAMPLES[name]).replace(f"<path:{name}>", PATH_SAMPLES[name])
+        yield rule, url
+
+
+def test_every_get_route_answers_with_a_message(demo, frontend):
+    """Walks the app's URL map, so a GET route added without a message fails here."""
+    frontend.login("producer")
+    walked = 0
+    for _rule, url in sample_get_urls(demo):
         answer = frontend.send("GET", url)
         assert answer.status_code == 200, (url, answer.get_json())
         message = answer.get_json().get("message")
         assert isinstance(message, str) and message.strip(), f"{url} answers without a message"
         walked += 1
     assert walked >= 9
+
+
+def test_every_list_is_an_array_with_a_total_and_pages_on_request(demo, frontend):
+    """SPEC §2 for every list route of the app: an array, X-Total-Count, and meta when paged."""
+    frontend.login("producer")
+    lists = 0
+    for _rule, url in sample_get_urls(demo):
+        whole = frontend.send("GET", url)
+        if not isinstance(whole.get_json()["data"], list):
+            continue
+        lists += 1
+        total = int(whole.headers["X-Total-Count"])
+        paged = frontend.send("GET", url + ("&" if "?" in url else "?") + "page=1&per_page=2")
+        body = paged.get_json()
+        assert paged.status_code == 200 and body["meta"] == {"page": 1, "per_page": 2, "total": total}, url
+        assert len(body["data"]) == min(2, total) and paged.headers["X-Total-Count"] == str(total), url
+    assert lists >= 12
+
+
+def test_every_single_resource_get_sends_an_etag(demo, frontend):
+    """A GET of one record (a path id) sends an ETag, for If-Match (SPEC §2)."""
+    frontend.login("producer")
+    for rule, url in sample_get_urls(demo):
+        answer = frontend.send("GET", url)
+        if rule.arguments and isinstance(answer.get_json()["data"], dict):
+            assert answer.headers.get("ETag"), f"{url} sends no ETag"
