@@ -29,7 +29,7 @@ CATEGORY_SCHEMA = {
     "budgeted": Number(minimum=0, maximum=MAX_MONEY, decimals=2),
 }
 ENTRY_SCHEMA = {
-    "date": Date(default=lambda: clock.today()),  # looked up when called, so a patched clock counts
+    "date": Date(default=lambda: clock.today()),  # looked up when called, so "today" is always now
     "amount": Number(minimum=0, exclusive_min=True, maximum=MAX_MONEY, decimals=2, required=True),
     "category": String(min_len=1, max_len=100, required=True),
     "description": String(min_len=1, max_len=500, required=True),

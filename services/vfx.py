@@ -48,7 +48,7 @@ VERSION_SCHEMA = {
     "notes": String(max_len=5000, default=""),
     "fileSize": FileSize(nullable=True, default=None),
     "assetId": Reference(),
-    "date": Date(default=clock.today),
+    "date": Date(default=lambda: clock.today()),  # looked up when called, so "today" is always now
 }
 UPDATE_SCHEMA = {**SCHEMA, "versions": EchoedVersions()}
 # The multipart form of a version: fileSize and assetId come from the uploaded file.

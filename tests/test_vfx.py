@@ -1,6 +1,8 @@
 """VFX shots and versions (SPEC §3 VFX, §4 VFX row)."""
 import pytest
 
+from utils import clock
+
 ROLES = ("producer", "director", "pm", "crew", "vfx", "distribution")
 READERS = {"producer", "pm", "director", "vfx"}
 WRITERS = {"producer", "vfx"}
@@ -212,3 +214,10 @@ def test_deleting_a_user_unassigns_their_shots(client, auth, users, make_shot):
     assert client.delete(f"/api/users/{users['vfx']['id']}", headers=headers).status_code == 200
     data = client.get(f"/api/vfx/{shot['id']}", headers=headers).get_json()["data"]
     assert (data["assigneeId"], data["assignee"]) == (None, None)
+
+
+def test_a_version_without_a_date_is_dated_today_utc(client, auth, make_shot, monkeypatch):
+    shot = make_shot()
+    monkeypatch.setattr(clock, "today", lambda: "2030-01-02")
+    answer = client.put(f"/api/vfx/version/{shot['id']}", json={"notes": "first comp"}, headers=auth.headers("vfx"))
+    assert answer.status_code == 201 and answer.get_json()["data"]["versions"][0]["date"] == "2030-01-02"
