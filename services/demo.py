@@ -267,7 +267,8 @@ DEMO_SCENE_DETAILS = {
     8: {"vehicles_animals_fx": ["Police car"]},
     9: {"mood_tone": "Quiet", "vehicles_animals_fx": ["Gulls"]},
 }
-# minutes per scene, as the shooting script's page counts say (this short demo text is not to length)
+# minutes per scene, as the shooting script's page counts say (this short demo text is not to length);
+# the scenes' page_eighths are these pages in eighths (a page a minute)
 DEMO_RUNTIMES = {1: 2.5, 2: 3, 3: 4, 4: 1.5, 5: 3.5, 6: 2, 7: 4.5, 8: 1, 9: 2}
 DEMO_SHOT_SCENES = (1, 3, 5, 6, 7)  # the scene number of each demo shot, in DEMO_SHOTS order
 
@@ -276,7 +277,8 @@ def _seed_script(people, today, producer):
     """The demo screenplay, broken down into its nine scenes; returns scene ids by scene number."""
     parsed = fountain.breakdown(DEMO_SCREENPLAY)
     scenes = [{**fields, **DEMO_SCENE_DETAILS.get(fields["scene_number"], {}),
-               "estimated_runtime_minutes": DEMO_RUNTIMES[fields["scene_number"]]} for fields in parsed["scenes"]]
+               "estimated_runtime_minutes": DEMO_RUNTIMES[fields["scene_number"]],
+               "page_eighths": int(DEMO_RUNTIMES[fields["scene_number"]] * 8)} for fields in parsed["scenes"]]
     seeded = script.seed(parsed["title"], scenes, DEMO_SCREENPLAY, producer)
     return {scene["scene_number"]: scene["id"] for scene in seeded["scenes"]}
 

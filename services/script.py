@@ -5,7 +5,10 @@ number order, ids from ``seq``, never reused) and the hash of the current screen
 change runs under the script's lock and ends in ``_commit``, which saves the next revision, so two
 clients editing two scenes at once both keep their change and each gets its own revision.
 """
+import collections
 import copy
+import functools
+import math
 import os
 
 from services import fountain, revisions, vfx
@@ -38,6 +41,8 @@ SCHEMA = {
     "day_night": Enum(DAY_NIGHT, default="DAY"),
     "location": String(max_len=200, default=""),
     "estimated_runtime_minutes": Number(minimum=0, maximum=10000, default=0),
+    # absent: filled in on every read (from the stored screenplay, else the runtime), see _eighths
+    "page_eighths": Number(minimum=1, maximum=1000000, integer=True),
     "scene_description": String(max_len=10000, default=""),
     **{name: StringList(default=list) for name in BREAKDOWN_LISTS},
     "mood_tone": String(max_len=200, default=""),
@@ -52,7 +57,7 @@ ALIASES = {"number": "scene_number", "description": "scene_description", "timeOf
            "estimatedDuration": "estimated_runtime_minutes", "vfx": "vfx_required", "status": "scene_status"}
 STORED_SCENE_SCHEMA = {**SCHEMA, "scene_number": Number(minimum=1, maximum=100000, integer=True, required=True)}
 TOTALS = ("totalScenes", "totalEstimatedDuration", "vfxScenes", "locations", "characters")
-SCRIPT_IGNORED = SERVER_OWNED | {"version", "revisionColor", "lastModified", *TOTALS}
+SCRIPT_IGNORED = SERVER_OWNED | {"version", "revisionColor", "lastModified", "totalPages", *TOTALS}
 
 
 class SceneList(Field):
@@ -111,8 +116,9 @@ def scene_exists(scene_id):
 
 
 def scenes():
-    """The current scenes in stored form (shared: do not mutate)."""
-    return get_store().read(SCRIPT)["scenes"]
+    """The current scenes in stored form (shared: do not mutate), each with its ``page_eighths``."""
+    script = get_store().read(SCRIPT)
+    return _with_eighths(script["scenes"], script["textHash"])
 
 
 # -- reading -------------------------------------------------------------------------------------
@@ -125,7 +131,8 @@ def list_scenes(args):
 
 
 def get_scene(scene_id):
-    return present_scene(_find(get_store().read(SCRIPT), scene_id))
+    script = get_store().read(SCRIPT)
+    return present_scene(_with_eighths([_find(script, scene_id)], script["textHash"])[0])
 
 
 def get_text():
@@ -134,11 +141,13 @@ def get_text():
 
 
 def list_versions(args):
-    entries = revisions.history() or [_initial_entry()]
-    return query(entries, args, VERSIONS_LISTING)
+    _record_initial_revision()
+    return query(revisions.history(), args, VERSIONS_LISTING)
 
 
 def get_version(version):
+    if version == "1":
+        _record_initial_revision()
     state = _revision_state(version)
     content = revisions.load_text(state.get("textHash"))
     return {**present(state), "summary": state.get("summary"),
@@ -156,35 +165,36 @@ def create_scene(body, actor):
         script["scenes"].append(scene)
         _commit(script, actor, f"Scene {scene['scene_number']} added" + (f": {scene['title']}" if scene["title"] else ""))
     activity.record("create", "scene", scene["id"], after=scene)
-    return present_scene(scene)
+    return _present_one(script, scene)
 
 
 def update_scene(scene_id, body, actor, if_match=None):
     changes = _clean_scene(body, partial=True)
     with get_store().transaction(SCRIPT) as script:
         scene = _find(script, scene_id)
-        check_if_match(present_scene(scene), if_match)
+        check_if_match(_present_one(script, scene), if_match)
         before = copy.deepcopy(scene)
         if "scene_number" in changes:
             _check_unique_number(script, changes["scene_number"], scene_id)
         sent_order = dict.fromkeys(ALIASES.get(name, name) for name in body)  # the summary names them as sent
-        changed = [name for name in sent_order if name in changes and scene.get(name) != changes[name]]
-        scene.update(changes)
+        current = _with_eighths([scene], script["textHash"])[0]  # a page_eighths echoed back is no change
+        changed = [name for name in sent_order if name in changes and current.get(name) != changes[name]]
+        scene.update({name: changes[name] for name in changed})
         if changed:  # a body that changes nothing (a client echoing the scene) makes no revision
             _commit(script, actor, f"Scene {before['scene_number']} updated: {', '.join(changed)}")
     activity.record("update", "scene", scene_id, before=before, after=scene)
-    return present_scene(scene)
+    return _present_one(script, scene)
 
 
 def delete_scene(scene_id, actor, if_match=None):
     with get_store().transaction(SCRIPT) as script:
         scene = _find(script, scene_id)
-        check_if_match(present_scene(scene), if_match)
+        check_if_match(_present_one(script, scene), if_match)
         script["scenes"].remove(scene)
         _commit(script, actor, f"Scene {scene['scene_number']} deleted")
     vfx.unlink_scenes({scene_id})
     activity.record("delete", "scene", scene_id, before=scene)
-    return present_scene(scene)
+    return _present_one(script, scene)
 
 
 # -- script writes -------------------------------------------------------------------------------
@@ -209,7 +219,7 @@ def update_script(body, actor, if_match=None):
 
 
 def put_text(body, actor):
-    content = validate(body, TEXT_SCHEMA)["content"]
+    content = _clean_text(validate(body, TEXT_SCHEMA)["content"], "content", "saved")
     with get_store().transaction(SCRIPT) as script:
         before = _state(script)
         digest = revisions.save_text(content)
@@ -224,6 +234,8 @@ def breakdown(body, upload, apply, actor):
     """Break down a sent text, an uploaded file ``(filename, stream)``, or (neither) the stored text.
     Returns ``(result, applied)``: the breakdown, or with ``apply`` the script after the new revision."""
     sent, where = _screenplay_sent(body, upload)
+    if sent is not None:
+        sent = _clean_text(sent, where)
     text = sent if sent is not None else get_text()["content"]
     try:
         parsed = fountain.breakdown(text)
@@ -233,7 +245,8 @@ def breakdown(body, upload, apply, actor):
                               message=f"The screenplay cannot be broken down: it {exc}") from None
     found = [validate(fields, SCHEMA) for fields in parsed["scenes"]]
     if not _flag(apply):
-        return {"title": parsed["title"], "scenes": [present_scene(s) for s in found], **totals(found)}, False
+        return {"title": parsed["title"], "scenes": [present_scene(s) for s in found], **totals(found),
+                "totalPages": parsed["pages"]}, False
     with get_store().transaction(SCRIPT) as script:
         before = _state(script)
         _replace_scenes(script, found, keep_ids=False)
@@ -280,7 +293,8 @@ def present(script):
     return {
         "title": script["title"], "version": script["version"], "revisionColor": script["revisionColor"],
         "lastModified": script.get("lastModified"), "modifiedBy": script.get("modifiedBy"),
-        "scenes": [present_scene(s) for s in script["scenes"]], **totals(script["scenes"]),
+        "scenes": [present_scene(s) for s in _with_eighths(script["scenes"], script.get("textHash"))],
+        **totals(script["scenes"]),
     }
 
 
@@ -416,6 +430,16 @@ def _replace_scenes(script, items, keep_ids):
     return ", ".join(parts)
 
 
+def _record_initial_revision():
+    """Keep revision 1 in the history with a timestamp: the moment the history is first looked at
+    or the script first changes, whichever comes first (a new production stores no creation time)."""
+    if not revisions.is_empty():
+        return
+    with get_store().transaction(SCRIPT) as script:
+        if revisions.is_empty():
+            revisions.append({**_state(script), **_initial_entry()}, _initial_entry()["summary"])
+
+
 def _commit(script, actor, summary):
     """Make the changed ``script`` (held under its lock) the next revision."""
     if revisions.is_empty():
@@ -445,7 +469,7 @@ def _state(script):
 
 def _initial_entry():
     """Revision 1 is the script as it starts (empty on a new production), White."""
-    return {"version": "1", "revisionColor": revisions.color(1), "lastModified": None, "modifiedBy": None,
+    return {"version": "1", "revisionColor": revisions.color(1), "lastModified": clock.timestamp(), "modifiedBy": None,
             "summary": "Initial script"}
 
 
@@ -471,11 +495,55 @@ def _screenplay_sent(body, upload):
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ValidationError({"file": "must be UTF-8 text"}) from None
-        if "\x00" in text:
-            raise ValidationError({"file": "must be text, not a binary file"})
         return text, "file"
     text = validate(body, BREAKDOWN_SCHEMA, partial=True).get("text")
     return text, ("text" if text is not None else None)
+
+
+def _clean_text(text, field, action="broken down"):
+    """The text without a BOM, with \\n line breaks; a control character is a 400 naming the line."""
+    try:
+        return fountain.clean(text)
+    except fountain.ScreenplayError as exc:
+        raise ValidationError({field: f"the screenplay {exc}"},
+                              message=f"The screenplay cannot be {action}: it {exc}") from None
+
+
+def _present_one(script, scene):
+    return present_scene(_with_eighths([scene], script["textHash"])[0])
+
+
+def _with_eighths(scene_list, text_hash):
+    """The scenes, each with ``page_eighths``: a stored one as it is; a scene stored without one
+    (before the field existed, or created without it) gets its length in the stored screenplay
+    when its heading is there, else its runtime at a page a minute (at least 1/8)."""
+    if all("page_eighths" in scene for scene in scene_list):
+        return scene_list
+    try:
+        measured = _measured(text_hash or "")
+    except StoreCorruptError:  # reported by check-data; the runtime still gives a length
+        measured = ({}, {})
+    filled = []
+    for scene in scene_list:
+        if "page_eighths" not in scene:
+            title = scene.get("title", "").strip().upper()
+            eighths = measured[0].get((scene.get("scene_number"), title), measured[1].get(title))
+            if eighths is None:
+                eighths = max(1, math.ceil(scene.get("estimated_runtime_minutes", 0) * 8))
+            scene = {**scene, "page_eighths": eighths}
+        filled.append(scene)
+    return filled
+
+
+@functools.lru_cache(maxsize=16)
+def _measured(text_hash):
+    """({(scene_number, HEADING): eighths}, {HEADING: eighths} for headings written once) of a
+    stored screenplay text (a text is stored once per hash, so this never goes stale)."""
+    found = fountain.measure(revisions.load_text(text_hash)) if text_hash else []
+    by_number = {(number, title.strip().upper()): eighths for number, title, eighths in found}
+    written = collections.Counter(title.strip().upper() for _, title, _ in found)
+    by_title = {title.strip().upper(): eighths for _, title, eighths in found if written[title.strip().upper()] == 1}
+    return by_number, by_title
 
 
 def _flag(value):

@@ -253,7 +253,8 @@ def test_an_uploaded_fountain_or_text_file_is_broken_down(client, auth, filename
     ("draft.pdf", PLAIN.encode(), "must be a .fountain or .txt file"),
     ("draft", PLAIN.encode(), "must be a .fountain or .txt file"),
     ("draft.fountain", b"\xff\xfe\x00I\x00N\x00T", "must be UTF-8 text"),
-    ("draft.txt", b"INT. A - DAY\n\x00\x00", "must be text, not a binary file"),
+    ("draft.txt", b"INT. A - DAY\n\x00\x00", "the screenplay has a control character (U+0000) on line 2: remove it "
+                                            "(a screenplay is plain text)"),
     ("draft.txt", b"no heading here", "the screenplay has no scene heading: a scene starts with a line like "
                                       "'INT. KITCHEN - NIGHT'"),
 ])

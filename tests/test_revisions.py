@@ -34,8 +34,11 @@ def history(client, auth):
 def test_a_new_script_is_version_1_white_and_its_history_holds_it(client, auth):
     body = history(client, auth)
     assert body["message"] == "1 revision"
-    assert body["data"] == [{"version": "1", "revisionColor": "White", "lastModified": None, "modifiedBy": None,
-                             "summary": "Initial script"}]
+    [entry] = body["data"]
+    assert entry == {"version": "1", "revisionColor": "White", "lastModified": entry["lastModified"],
+                     "modifiedBy": None, "summary": "Initial script"}
+    assert entry["lastModified"].endswith("Z")  # every entry has a timestamp, the first one included
+    assert history(client, auth)["data"] == [entry]  # recorded once: the same time on every read
     state = client.get("/api/script/versions/1", headers=auth.headers("crew")).get_json()["data"]
     assert (state["scenes"], state["text"], state["summary"]) == ([], {"content": "", "pages": 0}, "Initial script")
 
