@@ -78,10 +78,13 @@ def breakdown(text):
 def pages(text):
     """The pages a text fills when printed (the title page excluded; 0 when empty). Any text is
     laid out: a stored text written before the control-character rule is not refused here."""
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
-        return 0
-    return pagination.paginate(_read(text)[1].elements).page_count
+    return pagination.paginate(elements(text)).page_count if text.strip() else 0
+
+
+def elements(text):
+    """The printed elements of a text (title page, notes, boneyard, sections and synopses left out),
+    read as leniently as ``pages``."""
+    return _read(text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"))[1].elements
 
 
 def measure(text):

@@ -96,6 +96,12 @@ DATE = {"type": "string", "format": "date"}
 VERSION = {"type": "string", "pattern": r"^[1-9][0-9]*$", "description": '"1", "2", ...'}
 
 MIRRORS = {legacy: {"description": f"legacy mirror of {name}"} for legacy, name in script.ALIASES.items()}
+EIGHTHS = {"type": "integer", "minimum": 1,
+           "description": "the scene's length in eighths of a page (the industry layout: US Letter, Courier 12, "
+                          "55 lines a page), rounded up; from the screenplay when broken down, else entered, "
+                          "else the runtime at a page a minute"}
+PAGES = {"type": "integer", "minimum": 0,
+         "description": "pages the screenplay fills when printed in the industry layout (title page excluded)"}
 
 
 def obj(**properties):
@@ -145,15 +151,20 @@ SCHEMAS = {
     "Budget": obj(currency=STRING, startDate=or_null(DATE), endDate=or_null(DATE), total=MONEY, spent=MONEY,
                   remaining=MONEY, categories=array(ref("BudgetCategory")), history=array(ref("BudgetEntry")),
                   forecast=ref("Forecast")),
-    "Scene": model(script.STORED_SCENE_SCHEMA, required=("id", "scene_number"), stamps=("id",), **MIRRORS),
-    "ParsedScene": model(script.STORED_SCENE_SCHEMA, required=("scene_number",), stamps=(), **MIRRORS),
+    "Scene": model(script.STORED_SCENE_SCHEMA, required=("id", "scene_number", "page_eighths"), stamps=("id",),
+                   page_eighths=EIGHTHS, **MIRRORS),
+    "ParsedScene": model(script.STORED_SCENE_SCHEMA, required=("scene_number", "page_eighths"), stamps=(),
+                         page_eighths=EIGHTHS, **MIRRORS),
     "ScriptTotals": obj(totalScenes=COUNT, totalEstimatedDuration=NUMBER, vfxScenes=COUNT,
                         locations=array(STRING), characters=array(STRING)),
-    "Revision": obj(version=VERSION, revisionColor=STRING, lastModified=or_null(TIMESTAMP), modifiedBy=or_null(ID)),
-    "Script": {"allOf": [ref("Revision"), ref("ScriptTotals"), obj(title=STRING, scenes=array(ref("Scene")))]},
-    "ScriptText": obj(content=STRING, pages=COUNT),
+    "Revision": obj(version=VERSION, revisionColor=STRING, lastModified=TIMESTAMP, modifiedBy=or_null(ID)),
+    "Script": {"allOf": [obj(version=VERSION, revisionColor=STRING, lastModified=or_null(TIMESTAMP),
+                             modifiedBy=or_null(ID)),
+                         ref("ScriptTotals"), obj(title=STRING, scenes=array(ref("Scene")))]},
+    "ScriptText": obj(content=STRING, pages=PAGES),
     "ScriptVersion": {"allOf": [ref("Script"), obj(summary=or_null(STRING), text=ref("ScriptText"))]},
-    "Breakdown": {"allOf": [ref("ScriptTotals"), obj(title=or_null(STRING), scenes=array(ref("ParsedScene")))]},
+    "Breakdown": {"allOf": [ref("ScriptTotals"), obj(title=or_null(STRING), scenes=array(ref("ParsedScene")),
+                                                     totalPages=PAGES)]},
     "Asset": model(assets.STORED_SCHEMA, url={"type": "string", "pattern": "^/api/assets/download/"}),
     "ActivityEvent": obj(id=ID, at=TIMESTAMP, actorId=ID, actor=STRING,
                          action={"type": "string", "enum": list(activity.ACTIONS)},
