@@ -154,7 +154,8 @@ def _is_transition(line, following=""):
         return False
     if line.endswith("TO:"):
         return True
-    return bool(KNOWN_TRANSITIONS.fullmatch(line)) and (not following or line.endswith((".", ":")))
+    # a single word ("END", "IRIS") with dialogue after it is a character; a phrase never is
+    return bool(KNOWN_TRANSITIONS.fullmatch(line)) and (not following or " " in line or line.endswith((".", ":")))
 
 
 class _Reader:
