@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench [--big] [--duration 5] [--sizes 1000,10000] [--app-dir DIR]
     .venv/bin/python -m bench --activity 1000000     # writes with a log of 0 and 1,000,000 events
+    .venv/bin/python -m bench --breakdown            # a 300-page screenplay broken down
 
 For each collection size it seeds a data directory, serves it, and measures requests/s, p50 and
 p99 for the task reads and writes; each read is also measured against a bare Flask app serving
@@ -17,7 +18,7 @@ import shutil
 import sys
 import tempfile
 
-from bench import activity, load, serialisers
+from bench import activity, breakdown, load, serialisers
 from bench.seed import PASSWORD, SECRET, seed
 from bench.server import ROOT, Gunicorn, login
 
@@ -122,7 +123,15 @@ def main():
     parser.add_argument("--no-serialisers", action="store_true")
     parser.add_argument("--activity", type=int, default=0, metavar="N",
                         help="instead: writes with an activity log of 0 and of N events, and reading the log")
+    parser.add_argument("--breakdown", action="store_true",
+                        help="instead: a screenplay of --pages pages broken down (no server)")
+    parser.add_argument("--pages", type=int, default=300, help="with --breakdown: the screenplay's length")
+    parser.add_argument("--runs", type=int, default=7, help="with --breakdown: runs measured")
     args = parser.parse_args()
+    if args.breakdown:
+        print(f"Machine: {machine()}")
+        breakdown.report(args)
+        return
     sizes = [int(value) for value in args.sizes.split(",")] + ([100_000] if args.big else [])
     if load.generator() != "wrk":
         print("wrk not found (apt-get install -y wrk): using Python clients in separate processes")
