@@ -127,6 +127,7 @@ def main():
                         help="instead: a screenplay of --pages pages broken down (no server)")
     parser.add_argument("--pages", type=int, default=300, help="with --breakdown: the screenplay's length")
     parser.add_argument("--runs", type=int, default=7, help="with --breakdown: runs measured")
+    parser.add_argument("--file", action="append", help="with --breakdown: instead, the pages of this screenplay")
     args = parser.parse_args()
     if args.breakdown:
         print(f"Machine: {machine()}")

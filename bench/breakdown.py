@@ -3,6 +3,7 @@ and measured in eighths, in the service and through ``POST /api/script/breakdown
 client, no server). Prints the best and median of several runs; asserts nothing about time.
 
     .venv/bin/python -m bench --breakdown [--pages 300] [--runs 7]
+    .venv/bin/python -m bench --breakdown --file Big-Fish.fountain [--file ...]   # pages of real scripts
 """
 import statistics
 import tempfile
@@ -45,6 +46,14 @@ def timed(action, runs):
 
 
 def report(args):
+    if args.file:
+        for path in args.file:
+            with open(path, encoding="utf-8-sig") as handle:
+                parsed = fountain.breakdown(handle.read())
+            eighths = sum(scene["page_eighths"] for scene in parsed["scenes"])
+            print(f"{path}: {parsed['pages']} pages, {len(parsed['scenes'])} scenes, "
+                  f"scenes' eighths add up to {eighths // 8} {eighths % 8}/8 pages")
+        return
     text = screenplay(args.pages)
     parsed = fountain.breakdown(text)
     print(f"\nBreakdown of a {parsed['pages']}-page screenplay ({len(parsed['scenes'])} scenes, "

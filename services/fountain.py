@@ -28,11 +28,11 @@ PERIODS = {
     "DUSK": "DUSK", "SUNSET": "DUSK", "TWILIGHT": "DUSK", "MAGIC HOUR": "DUSK",
     "MORNING": "MORNING", "EVENING": "EVENING",
 }
-SEQUELS = {"CONTINUOUS", "CONT", "CONT'D", "CONTD", "SAME", "LATER"}  # -> CONTINUOUS
+SEQUELS = {"CONTINUOUS", "CONTINUED", "CONT", "CONT'D", "CONTD", "SAME", "LATER"}  # -> CONTINUOUS
 TIME_WORDS = {"THE", "NEXT", "THAT", "THIS", "SAME", "LATER", "EARLY", "LATE", "A", "FEW", "MOMENT", "MOMENTS",
               "SECONDS", "MINUTES", "HOURS", "SOON", "AFTER", "JUST", "BEFORE", "PRE", "TIME", "FOLLOWING", "OF",
               "MAGIC", "HOUR", "ONE", "TWO", "THREE", "CONTINUOUS", "CONT", "CONT'D", "CONTD", "ACTION",
-              "STILL", "MID", "ALL", "SUPER"}
+              "STILL", "MID", "ALL", "SUPER", "PRESENT", "ANOTHER"}
 # Lines that are transitions by their form alone (when no dialogue follows them).
 KNOWN_TRANSITIONS = re.compile(r"(FADE (OUT|IN|TO BLACK|TO WHITE)|CUT TO BLACK|SMASH TO BLACK|IRIS (OUT|IN)|"
                                r"THE END|END|END CREDITS|INTERCUT|BACK TO SCENE)[.:]?")
