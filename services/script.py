@@ -142,13 +142,15 @@ def get_text():
 
 def list_versions(args):
     _record_initial_revision()
-    return query(revisions.history(), args, VERSIONS_LISTING)
+    return query(_timestamped(revisions.history()), args, VERSIONS_LISTING)
 
 
 def get_version(version):
     if version == "1":
         _record_initial_revision()
     state = _revision_state(version)
+    if state.get("lastModified") is None:
+        state = {**state, "lastModified": _stamp_of(version)}
     content = revisions.load_text(state.get("textHash"))
     return {**present(state), "summary": state.get("summary"),
             "text": {"content": content, "pages": fountain.pages(content)}}
@@ -438,6 +440,24 @@ def _record_initial_revision():
     with get_store().transaction(SCRIPT) as script:
         if revisions.is_empty():
             revisions.append({**_state(script), **_initial_entry()}, _initial_entry()["summary"])
+
+
+def _timestamped(entries):
+    """History entries (newest first), each with a ``lastModified``: revision 1 recorded before it
+    carried one (a production seeded before that change) takes the time of the revision that
+    recorded it, the next one, since revision 1 is kept at the moment revision 2 is made."""
+    filled, newer = [], None
+    for entry in entries:
+        if entry.get("lastModified") is None and newer is not None:
+            entry = {**entry, "lastModified": newer}
+        newer = entry.get("lastModified") or newer
+        filled.append(entry)
+    return filled
+
+
+def _stamp_of(version):
+    return next((entry["lastModified"] for entry in _timestamped(revisions.history()) if entry["version"] == version),
+                None)
 
 
 def _commit(script, actor, summary):

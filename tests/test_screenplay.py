@@ -213,3 +213,19 @@ def test_demo_scenes_have_page_eighths_and_every_revision_a_timestamp(app, clien
     versions = client.get("/api/script/versions", headers=headers).get_json()["data"]
     assert [v["version"] for v in versions] == ["2", "1"]
     assert all(v["lastModified"].endswith("Z") for v in versions)
+
+
+def test_a_first_revision_stored_without_a_timestamp_takes_the_time_of_the_revision_that_recorded_it(
+        app, client, auth):
+    create(client, auth, title="INT. A - DAY")  # records revision 1, then makes revision 2
+    with app.app_context():  # as a production seeded before every revision carried a timestamp
+        store = get_store()
+        with store.transaction("script_revisions") as index:
+            index["items"][0]["lastModified"] = None
+        with store.transaction("script_revision_1") as revision:
+            revision["lastModified"] = None
+    versions = client.get("/api/script/versions", headers=auth.headers("crew")).get_json()["data"]
+    assert [v["version"] for v in versions] == ["2", "1"]
+    assert versions[1]["lastModified"] == versions[0]["lastModified"] and versions[0]["lastModified"].endswith("Z")
+    first = client.get("/api/script/versions/1", headers=auth.headers("crew")).get_json()["data"]
+    assert first["lastModified"] == versions[0]["lastModified"]
