@@ -49,7 +49,7 @@ def clean(text):
     """The text as it is read and kept: without a byte-order mark, with ``\\n`` line breaks (CRLF
     and lone CR normalised). A NUL or other control character (tab and line breaks aside) is a
     ``ScreenplayError`` naming its line."""
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = _normalise(text)
     found = CONTROL.search(text)
     if found:
         line = text.count("\n", 0, found.start()) + 1
@@ -84,16 +84,19 @@ def pages(text):
 def elements(text):
     """The printed elements of a text (title page, notes, boneyard, sections and synopses left out),
     read as leniently as ``pages``."""
-    return _read(text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"))[1].elements
+    return _read(_normalise(text))[1].elements
 
 
 def measure(text):
     """[(scene_number, heading, page_eighths)] of a stored text, read as leniently as ``pages``
     ([] when it holds no scene)."""
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    reader = _read(text)[1]
+    reader = _read(_normalise(text))[1]
     printed = pagination.paginate(reader.elements)
     return [(index + 1, scene["title"], printed.eighths(index)) for index, scene in enumerate(reader.found[:MAX_SCENES])]
+
+
+def _normalise(text):
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _read(text):
@@ -207,8 +210,8 @@ class _Reader:
             self._emit("centered", line[1:-1].strip())
         elif _is_transition(line, following):
             self._emit("transition", line.lstrip("> ").strip())
-        elif previous_blank and following and short and _cue(line):
-            name, dual = _cue(line)
+        elif previous_blank and following and short and (cue := _cue(line)):
+            name, dual = cue
             if scene is not None:
                 scene["_characters"].setdefault(name, None)
                 scene["_mode"] = None

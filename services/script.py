@@ -97,7 +97,7 @@ LISTING = ListSpec(
     exact=("location",),
     text=("title", "location", "scene_description", "notes", "characters", "mood_tone"),
     sortable=("id", "scene_number", "title", "int_ext", "day_night", "location", "estimated_runtime_minutes",
-              "scene_status", "scene_complexity"),
+              "page_eighths", "scene_status", "scene_complexity"),
 )
 
 VERSIONS_LISTING = ListSpec()  # newest first; paging only

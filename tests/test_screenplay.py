@@ -161,6 +161,9 @@ def test_page_eighths_is_entered_on_create_and_update(client, auth):
     assert updated.status_code == 200 and updated.get_json()["data"]["page_eighths"] == 19
     assert client.get(f"/api/script/scene/{scene['id']}", headers=auth.headers("crew")).get_json()["data"][
         "page_eighths"] == 19
+    create(client, auth, title="INT. B - DAY", page_eighths=3)
+    longest = client.get("/api/script/scenes?sort=-page_eighths", headers=auth.headers("crew")).get_json()["data"]
+    assert [s["page_eighths"] for s in longest] == [19, 3]
 
 
 @pytest.mark.parametrize("value, message", [(0, "must be at least 1"), (1.5, "must be an integer"),
