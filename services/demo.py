@@ -19,6 +19,7 @@ log = logging.getLogger("prodsight")
 
 # Files whose presence means the data directory already holds a production.
 DOMAIN_FILES = ("users", "tasks", "budget", "script", "vfx", "assets")
+DOMAIN_FILES += ("releases", "deliverables")
 
 DEMO_USERS = (
     ("producer", "Maya Producer", "Producer"),
