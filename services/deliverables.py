@@ -53,6 +53,9 @@ class History(Field):
     def check(self, value):
         return self.MOVE.check(value)
 
+    def json_schema(self):
+        return self.MOVE.json_schema()
+
 
 STORED_SCHEMA = {**SCHEMA, "history": History(required=True), "createdBy": String(min_len=1)}
 
