@@ -10,8 +10,7 @@ from services.territories import Territory, covers
 from utils.errors import Conflict, NotFound, ValidationError
 from utils.listing import ListSpec
 from utils.store import get_store
-from utils.validation import (SERVER_OWNED, Boolean, Date, Enum, Field, FieldError, Number, ObjectList, QueryDate,
-                              String, validate_query)
+from utils.validation import Boolean, Date, Enum, Field, FieldError, Number, ObjectList, QueryDate, String, validate_query
 
 RELEASES = "releases"
 LICENSE_TYPES = ("Theatrical", "EST", "TVOD", "SVOD", "AVOD", "FreeTV", "PayTV", "Airline", "Educational")
@@ -69,8 +68,6 @@ STORED_SCHEMA = {
     "deadlineSeq": Number(minimum=0, integer=True, required=True),
     "createdBy": String(min_len=1),
 }
-DERIVED = frozenset({"status", "deliverables"})  # on a stored record: never stored, so never checked
-IGNORED = SERVER_OWNED | {"cancelled", "deadlineSeq"}  # what a client may echo back that it cannot set
 
 LISTING = ListSpec(
     enums={"status": STATUSES, "licenseType": LICENSE_TYPES},
