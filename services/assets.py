@@ -188,15 +188,32 @@ def store_file(file, fields, actor, side_effect=False):
         raise
 
 
+# Other domains that point at assets register here (``on_delete``), so this module never imports
+# them: a ``guard(asset_id)`` may refuse a delete (it runs under the assets lock), a
+# ``forget(asset_id)`` clears links to a deleted asset afterwards (a side effect, no event).
+_DELETE_GUARDS, _DELETE_FORGETS = [], []
+
+
+def on_delete(guard=None, forget=None):
+    """Register a domain's reaction to asset deletes; registering the same function twice is a no-op."""
+    for hooks, hook in ((_DELETE_GUARDS, guard), (_DELETE_FORGETS, forget)):
+        if hook is not None and hook not in hooks:
+            hooks.append(hook)
+
+
 def delete_asset(asset_id, actor, if_match=None):
     """Producer, Production Manager or the uploader: the record (and VFX links) first, then the file."""
 
     def check(_collection, asset):
         if not can(actor, "assets:delete_any") and asset.get("uploadedBy") != actor["id"]:
             raise Forbidden("Only the uploader, a Producer or a Production Manager may delete this asset")
+        for guard in _DELETE_GUARDS:
+            guard(asset_id)
 
     asset = records.delete(asset_id, if_match, check=check)
     vfx.forget_asset(asset_id)
+    for forget in _DELETE_FORGETS:
+        forget(asset_id)
     uploads.remove(asset["filename"])
     return present(asset)
 
@@ -281,3 +298,7 @@ def _check_references(fields):
     if shot_id is not None and not vfx.shot_exists(shot_id):
         raise ValidationError({"shotId": f"no VFX shot with id {shot_id}"})
 
+
+
+def exists(asset_id):
+    return asset_id in get_store().read("assets").get("items", {})

@@ -10,7 +10,7 @@ import zlib
 
 from flask import current_app
 
-from services import assets, budget, fountain, script, tasks, vfx
+from services import assets, budget, deliverables, distribution, fountain, script, tasks, vfx
 from services import users as users_service
 from utils import clock, uploads
 from utils.store import get_store
@@ -19,6 +19,7 @@ log = logging.getLogger("prodsight")
 
 # Files whose presence means the data directory already holds a production.
 DOMAIN_FILES = ("users", "tasks", "budget", "script", "vfx", "assets")
+DOMAIN_FILES += ("releases", "deliverables")
 
 DEMO_USERS = (
     ("producer", "Maya Producer", "Producer"),
@@ -129,6 +130,7 @@ def _seed():
             }, people["vfx"])
     _seed_budget(people, today, producer)
     _seed_assets(people, today, producer)
+    _seed_distribution(people, today)
     log.info("Seeded the demo production: log in as producer, director, pm, crew, vfx or distribution")
 
 
@@ -352,3 +354,72 @@ def _seed_assets(people, today, producer):
     for who, name, data, fields in files:
         with uploads.from_bytes(name, data) as upload:
             assets.upload(uploads.Received(fields, [("file", upload)]), people.get(who, producer))
+
+
+# -- distribution: a theatrical and an SVOD window, and the theatrical window's feature checklist ----
+# (name, territory, platform, licenseType, start and end in days from today, exclusive, price,
+#  [(marketing deadline, days from the start, completed, responsible)], notes)
+DEMO_WINDOWS = (
+    ("Theatrical release - United States", "US", "Theatrical", "Theatrical", 60, 150, True, 1_250_000,
+     [("Teaser trailer launch", -90, True, "Marketing"), ("Press junket", -10, False, "Publicity"),
+      ("Premiere", -3, False, "Events")],
+     "Minimum guarantee shown as the price; premium large formats under discussion."),
+    ("SVOD - worldwide", "WW", "Netflix", "SVOD", 240, 240 + 730, True, 4_000_000,
+     [("Platform key art", -30, False, "Marketing"), ("Social campaign launch", -7, False, "Digital")],
+     "Two-year exclusive streaming licence after the theatrical and EST windows."),
+)
+# Checklist items of the theatrical window that have moved: name -> (file, [(move, who, note)]).
+# Key art, stills and the chain of title (due 30 days ago) are approved; the trailer, due with them,
+# is the one overdue item; the E&O certificate (due in 30 days) waits for approval.
+DEMO_DELIVERABLE_MOVES = {
+    "Key art": ("harbour_line_key_art.png", [("pending", "distribution", None), ("approved", "distribution", None)]),
+    "Stills": ("harbour_line_still_01.png", [
+        ("pending", "distribution", None), ("rejected", "producer", "Every still needs a caption"),
+        ("pending", "distribution", "Captions added"), ("approved", "producer", None)]),
+    "Chain of title": ("chain_of_title.pdf", [("pending", "distribution", None), ("approved", "producer", None)]),
+    "E&O certificate": ("eo_certificate.pdf", [("pending", "distribution", None)]),
+}
+
+
+def _key_art_pixel(x, y):
+    # A night-blue poster with a lit harbour crane and a warm title band at the bottom.
+    if y >= 40:
+        return (200, 120, 40)
+    if 14 <= x <= 16 and 10 <= y < 40 or 6 <= x <= 26 and y == 10:
+        return (230, 220, 180)
+    return (10, 20 + y, 60 + y)
+
+
+def _seed_distribution(people, today):
+    dana = people["distribution"]
+
+    def day(offset):
+        return (today + datetime.timedelta(days=offset)).isoformat()
+
+    windows = []
+    for name, territory, platform, license_type, start, end, exclusive, price, deadlines, notes in DEMO_WINDOWS:
+        windows.append(distribution.create_window({
+            "name": name, "territory": territory, "platform": platform, "licenseType": license_type,
+            "startDate": day(start), "endDate": day(end), "exclusivity": exclusive, "price": price, "currency": "USD",
+            "notes": notes, "marketingDeadlines": [
+                {"name": title, "date": day(start + offset), "completed": done, "responsible": who}
+                for title, offset, done, who in deadlines],
+        }, dana))
+    checklist = deliverables.create_checklist({"releaseId": windows[0]["id"], "template": "feature"}, dana)
+    by_name = {item["name"]: item for item in checklist}
+    files = {"harbour_line_key_art.png": _png(32, 48, _key_art_pixel),
+             "harbour_line_still_01.png": _png(48, 32, _storyboard_pixel),
+             "chain_of_title.pdf": _pdf(("THE HARBOUR LINE - CHAIN OF TITLE", "Option and purchase agreement",
+                                         "Writer's certificate of authorship")),
+             "eo_certificate.pdf": _pdf(("THE HARBOUR LINE - E&O CERTIFICATE", "Errors and omissions insurance",
+                                         "Term: three years from first release"))}
+    for name, (filename, moves) in DEMO_DELIVERABLE_MOVES.items():
+        category = "image" if filename.endswith(".png") else "document"
+        with uploads.from_bytes(filename, files[filename]) as upload:
+            asset = assets.upload(uploads.Received({"category": category, "description": f"Delivery: {name}",
+                                                    "tags": "delivery"}, [("file", upload)]), dana)
+        deliverable_id = by_name[name]["id"]
+        deliverables.update_deliverable(deliverable_id, {"assetId": asset["id"]}, dana)
+        for status, who, note in moves:
+            body = {"approvalStatus": status, **({"note": note} if note else {})}
+            deliverables.update_deliverable(deliverable_id, body, people[who])

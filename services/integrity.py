@@ -1,5 +1,5 @@
 """`check-data`: every data file parses, and every stored record fits its domain's schema."""
-from services import assets, budget, script, tasks, users, vfx
+from services import assets, budget, deliverables, releases, script, tasks, users, vfx
 from utils import activity
 from utils.errors import ValidationError
 from utils.store import StoreCorruptError, get_store
@@ -11,6 +11,8 @@ RECORD_SCHEMAS = {
     "tasks": tasks.STORED_SCHEMA,
     "vfx": vfx.STORED_SCHEMA,
     "assets": assets.STORED_SCHEMA,
+    "releases": releases.STORED_SCHEMA,
+    "deliverables": deliverables.STORED_SCHEMA,
 }
 
 
@@ -29,7 +31,7 @@ def check_all():
         if name == budget.BUDGET:
             problems += _check_budget(store.filename(name), document)
     return (problems + _dangling_assignees(store) + script.check_data() + _asset_files_and_links(store)
-            + _damaged_log_lines())
+            + _damaged_log_lines() + _deliverable_links(store))
 
 
 def _damaged_log_lines():
@@ -64,6 +66,27 @@ def _asset_files_and_links(store):
             and version.get("assetId") not in (None, *asset_ids)
         ]
         return assets.file_problems() + dangling
+    except StoreCorruptError:
+        return []  # a broken file is already reported above
+
+
+def _deliverable_links(store):
+    """Deliverables whose releaseId or assetId names nothing (a crash between a delete and its
+    unlinking), and submitted ones without an asset."""
+    try:
+        windows, asset_ids = set(store.read("releases")["items"]), set(store.read("assets")["items"])
+        problems = []
+        for key, item in store.read("deliverables")["items"].items():
+            if not isinstance(item, dict):
+                continue
+            where = f"{store.filename('deliverables')} record {key}"
+            if item.get("releaseId") not in (None, *windows):
+                problems.append(f"{where}: releaseId {item['releaseId']} names no release window")
+            if item.get("assetId") not in (None, *asset_ids):
+                problems.append(f"{where}: assetId {item['assetId']} names no asset")
+            elif item.get("assetId") is None and item.get("approvalStatus") in deliverables.IN_REVIEW:
+                problems.append(f"{where}: {item['approvalStatus']} without an asset")
+        return problems
     except StoreCorruptError:
         return []  # a broken file is already reported above
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from services import activity as events
-from services import assets, auth, budget, script, tasks, users, vfx
+from services import assets, auth, budget, deliverables, distribution, releases, script, tasks, users, vfx
 from utils import activity
 from utils.auth import PUBLIC, SIGNED_IN
 from utils.listing import MAX_PER_PAGE
@@ -173,6 +173,18 @@ SCHEMAS = {
     "Summary": obj(asOf=DATE, tasks={"type": "object"}, vfx={"type": "object"}, script={"type": "object"},
                    budget={"type": "object"}, assets={"type": "object"}, users={"type": "object"}),
 }
+SCHEMAS["Summary"]["properties"]["distribution"] = obj(releases=COUNT, byStatus={"type": "object"}, deliverables=COUNT,
+                                                       overdueDeliverables=COUNT)
+SCHEMAS["Summary"]["required"].append("distribution")
+SCHEMAS.update({
+    "Deliverable": model(deliverables.STORED_SCHEMA, stamps=("id", "createdAt", "updatedAt"), createdBy=ID,
+                         submitted={"type": "boolean", "description": "derived: approvalStatus is not not_submitted"},
+                         overdue={"type": "boolean", "description": "derived: not approved and due before today"}),
+    "Release": model(releases.SCHEMA, createdBy=ID,
+                     deliverables=array(ref("Deliverable"))),
+    "CalendarEntry": obj(id=STRING, date=DATE, type={"type": "string", "enum": list(distribution.CALENDAR_TYPES)},
+                         title=STRING, relatedId=STRING, releaseId=or_null(STRING)),
+})
 USERS_NOTE = ("Writes: a Producer any user; a Production Manager users whose role is and stays Crew or VFX; "
               "anyone their own name, email, avatar and password (with `current_password`).")
 PAGING = {"page": {"type": "integer", "minimum": 1},
@@ -264,11 +276,29 @@ OPERATIONS = {
                           params={"filename": {"type": "string", "minLength": 1}}),
     "assets.delete_asset": Op("Delete an asset: its record and its file", data=ref("Asset"), if_match=True,
                               note="The uploader may delete their own; a Producer or Production Manager any."),
+    **crud("distribution", "release", "releases", "Release", distribution.WINDOW_INPUT, releases.LISTING, errors=(409,),
+           note="`status` is derived from the dates unless cancelled; an exclusive window overlapping another of "
+                "its licence type and territory is a 409 naming it; deliverables sent inside are created."),
+    **crud("distribution", "deliverable", "deliverables", "Deliverable", deliverables.SCHEMA, deliverables.LISTING,
+           errors=(409,), update_body=deliverables.UPDATE_SCHEMA,
+           note="A PUT with a new `approvalStatus` is a move: not_submitted → pending → approved | rejected, "
+                "rejected → pending (409 otherwise); submitting needs an `assetId`."),
+    "distribution.create_checklist": Op("Create the feature delivery checklist, due relative to the window's start",
+                                        LIST, ref("Deliverable"), body=deliverables.CHECKLIST_SCHEMA, status=201),
+    "distribution.calendar": Op("Release starts and ends, marketing deadlines and deliverable due dates, by date",
+                                LIST, ref("CalendarEntry"), listing=distribution.CALENDAR_LISTING,
+                                query=query_of(releases.OVERLAP_QUERY)),
     "analytics.summary": Op("The production summary as of a date", DATA, ref("Summary"),
                             query=query_of(budget.AS_OF_QUERY)),
     "activity.list_events": Op("The activity log, newest first, always paged (50 a page unless asked)", LIST,
                                ref("ActivityEvent"), query={**query_of(events.QUERY), **PAGING}),
 }
+
+
+OPERATIONS["distribution.list_releases"] = replace(OPERATIONS["distribution.list_releases"],
+                                                   query=query_of(releases.OVERLAP_QUERY))
+OPERATIONS["distribution.list_deliverables"] = replace(OPERATIONS["distribution.list_deliverables"],
+                                                       query=query_of(deliverables.QUERY))
 
 
 def document(app, version):

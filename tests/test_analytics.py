@@ -28,6 +28,8 @@ def test_an_empty_production_lists_every_value_with_zeros(client, auth, monkeypa
         "budget": {"total": 0, "spent": 0, "percentUsed": 0, "projectedTotal": 0, "overBudget": 0},
         "assets": {"count": 0, "totalBytes": 0, "byCategory": {}},
         "users": {"total": 6, "byRole": {role: 1 for role in ROLE_ZEROS}},
+        "distribution": {"releases": 0, "byStatus": {"scheduled": 0, "active": 0, "completed": 0, "cancelled": 0},
+                         "deliverables": 0, "overdueDeliverables": 0},
     }
 
 
@@ -103,9 +105,14 @@ def test_summary_of_the_demo_production(app, runner, monkeypatch):
     assert data["script"] == {"totalScenes": 9, "vfxScenes": 5, "totalEstimatedDuration": 24,
                               "byStatus": {"Not Shot": 4, "In Progress": 2, "Completed": 2, "In Review": 1,
                                            "Approved": 0}}
-    # a storyboard PNG (355 bytes), a call sheet PDF (844) and the screenplay (1,439)
-    assert data["assets"] == {"count": 3, "totalBytes": 355 + 844 + 1439,
-                              "byCategory": {"call_sheet": 1, "script": 1, "storyboard": 1}}
+    # a storyboard PNG (355 bytes), a call sheet PDF (844) and the screenplay (1,439); the files of four
+    # deliverables: key art (375) and a still (355) as images, chain of title (687) and E&O (691) as documents
+    assert data["assets"] == {"count": 7, "totalBytes": 355 + 844 + 1439 + 375 + 355 + 687 + 691,
+                              "byCategory": {"call_sheet": 1, "document": 2, "image": 2, "script": 1, "storyboard": 1}}
+    # a theatrical window from day +60 and an SVOD one from day +240: both scheduled; the 13 items of
+    # the feature checklist, of which the trailer (due 30 days ago, never submitted) is overdue
+    assert data["distribution"] == {"releases": 2, "deliverables": 13, "overdueDeliverables": 1,
+                                    "byStatus": {"scheduled": 2, "active": 0, "completed": 0, "cancelled": 0}}
 
 
 @pytest.mark.parametrize("as_of, message", [

@@ -642,7 +642,8 @@ def test_demo_assets_are_generated_and_downloadable(app, client, runner, demo_lo
     headers = demo_login("crew")
     listed = client.get("/api/assets", headers=headers).get_json()["data"]
     assert {(a["category"], a["type"]) for a in listed} == {
-        ("storyboard", "image/png"), ("call_sheet", "application/pdf"), ("script", "text/plain")}
+        ("storyboard", "image/png"), ("call_sheet", "application/pdf"), ("script", "text/plain"),
+        ("image", "image/png"), ("document", "application/pdf")}  # the files of the demo's deliverables
     by_category = {asset["category"]: client.get(asset["url"], headers=headers, buffered=True) for asset in listed}
     assert by_category["storyboard"].data.startswith(b"\x89PNG\r\n\x1a\n")
     assert by_category["call_sheet"].data.startswith(b"%PDF-") and by_category["call_sheet"].data.endswith(b"%%EOF\n")

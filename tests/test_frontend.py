@@ -181,6 +181,7 @@ def test_count_uses_the_singular_for_one():
 
 # Sample values for the path parameters of GET routes, from the demo production.
 PATH_SAMPLES = {"task_id": "1", "user_id": "1", "shot_id": "1", "scene_id": "1", "version": "1", "asset_id": "1"}
+PATH_SAMPLES.update(release_id="1", deliverable_id="1")
 NOT_ENVELOPES = {"assets.download", "meta.openapi_document", "meta.docs", "meta.docs_file"}  # bytes or HTML
 
 

@@ -110,7 +110,7 @@ def test_list_operations_document_their_filters_sort_and_paging(doc):
 def strategy(schema):
     """Values of a documented field schema, for the keywords the validator's fields emit."""
     known = {"type", "enum", "minLength", "maxLength", "pattern", "minimum", "maximum", "exclusiveMinimum",
-             "multipleOf", "anyOf", "items", "maxItems", "format", "default", "description"}
+             "multipleOf", "anyOf", "items", "maxItems", "format", "default", "description", "properties", "required"}
     assert set(schema) <= known, f"teach this test the keywords {set(schema) - known}"
     if "anyOf" in schema:
         return st.one_of([strategy(option) for option in schema["anyOf"]])
@@ -133,6 +133,11 @@ def _of_kind(kind, schema):
             return whole
         step = Decimal(str(schema["multipleOf"]))
         return whole.map(lambda n: float(Decimal(n) * step))
+    if kind == "object":  # an item of a list of objects: its required properties, and any of the others
+        properties = schema.get("properties", {})
+        required = set(schema.get("required", ()))
+        return st.fixed_dictionaries({name: strategy(properties[name]) for name in required},
+                                     optional={name: strategy(p) for name, p in properties.items() if name not in required})
     if kind == "array":
         return st.lists(strategy(schema["items"]) if "items" in schema else st.integers(),
                         max_size=min(schema.get("maxItems", 3), 3))

@@ -24,20 +24,24 @@ log = logging.getLogger("prodsight")
 LOG = "activity"  # activity.jsonl in the data directory
 ACTIONS = ("create", "update", "delete", "restore")
 ENTITIES = ("user", "task", "vfx_shot", "vfx_version", "scene", "script", "budget", "budget_category",
-            "budget_entry", "asset")
+            "budget_entry", "asset", "release", "deliverable")
 
 # How changes are listed: stamps every write moves are left out; a password hash is named
 # "password" with no values; big values (a screenplay, a scene list) are named with null values.
 UNLISTED = frozenset({"updatedAt", "lastModified"})
 SECRET = {"passwordHash": "password"}
-LARGE = frozenset({"content", "scenes", "versions"})
+LARGE = frozenset({"content", "scenes", "versions", "history"})
 LARGE_BYTES = 2000
 
 NOUNS = {"user": "user", "task": "task", "vfx_shot": "VFX shot", "vfx_version": "VFX shot", "scene": "scene",
          "script": "the script", "budget": "the budget settings", "budget_category": "budget category",
-         "budget_entry": "ledger entry", "asset": "asset"}
+         "budget_entry": "ledger entry", "asset": "asset", "release": "release window",
+         "deliverable": "deliverable"}
 LABEL_FIELDS = ("title", "shotName", "name", "description")
 MOVED_BY_STATUS = frozenset({"task", "vfx_shot", "scene"})
+# A deliverable's approval move, as the verb of its summary ("approved deliverable 7 "Stereo mix"").
+APPROVAL_VERBS = {("not_submitted", "pending"): "submitted", ("rejected", "pending"): "resubmitted",
+                  ("pending", "approved"): "approved", ("pending", "rejected"): "rejected"}
 
 
 def record(action, entity, entity_id, before=None, after=None, summary=None):
@@ -127,6 +131,11 @@ def _phrase(noted, before, after, changes):
         return f"recorded {_money(after.get('amount'))} on {after.get('category')}: {after.get('description', '')}".rstrip(": ")
     if action != "update":
         return f"{_past(action)} {subject}"
+    if entity == "deliverable" and "approvalStatus" in changes:
+        move = changes["approvalStatus"]
+        return f"{APPROVAL_VERBS.get((move['from'], move['to']), 'moved')} {subject}"
+    if entity == "release" and "cancelled" in changes:
+        return f"{'cancelled' if changes['cancelled']['to'] else 'reinstated'} {subject}"
     if set(changes) == {"status"} and entity in MOVED_BY_STATUS:
         return f"moved {subject} to {changes['status']['to']}"
     if entity == "budget_category" and set(changes) == {"budgeted"}:

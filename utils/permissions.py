@@ -7,15 +7,18 @@ PERMISSIONS = {
     "Producer": _EVERYONE | {
         "users:manage", "tasks:read_all", "tasks:write", "budget:read", "budget:write",
         "script:write", "vfx:read", "vfx:write", "assets:delete_any", "analytics:read", "activity:read",
+        "distribution:read", "distribution:write",
     },
     "Director": _EVERYONE | {"tasks:read_all", "script:write", "vfx:read"},
     "Production Manager": _EVERYONE | {
         "users:manage_crew", "tasks:read_all", "tasks:write", "budget:read", "budget:write",
         "vfx:read", "assets:delete_any", "analytics:read", "activity:read",
+        "distribution:read",
     },
     "Crew": set(_EVERYONE),
     "VFX": _EVERYONE | {"vfx:read", "vfx:write"},
-    "Distribution Manager": _EVERYONE | {"budget:read", "analytics:read"},
+    "Distribution Manager": _EVERYONE | {"budget:read", "analytics:read", "distribution:read",
+                                         "distribution:write"},
 }
 
 # Roles a Production Manager may create, edit and delete (and the only roles they may assign).

@@ -236,6 +236,43 @@ class StringList(Field):
         return {"type": "array", "maxItems": self.max_items, "items": self.item.json_schema()}
 
 
+
+class ObjectList(Field):
+    """A list of objects each checked against ``schema`` (a window's marketing deadlines, the
+    deliverables the frontend sends inside a window). An item's ``id`` is kept as sent (a string,
+    or None when absent) so the domain can tell an echoed item from a new one; ``ignored`` fields
+    of an item (derived ones echoed back) are dropped like a record's. With ``partial`` only the
+    sent fields of an item are checked and kept (the domain completes new items itself)."""
+
+    def __init__(self, schema, max_items=100, ignored=SERVER_OWNED, partial=False, **kw):
+        super().__init__(**kw)
+        self.schema, self.max_items, self.ignored, self.partial = schema, max_items, ignored | {"id"}, partial
+
+    def check(self, value):
+        if not isinstance(value, list) or len(value) > self.max_items:
+            raise FieldError(f"must be a list of at most {self.max_items} objects")
+        items = []
+        for number, item in enumerate(value, start=1):
+            if not isinstance(item, dict):
+                raise FieldError(f"item {number} must be an object")
+            item_id = item.get("id")
+            try:
+                cleaned = validate(item, self.schema, partial=self.partial, ignored=self.ignored)
+            except ValidationError as exc:
+                problems = "; ".join(f"{name} {problem}" for name, problem in exc.errors.items())
+                raise FieldError(f"item {number}: {problems}") from None
+            items.append({"id": str(item_id) if isinstance(item_id, (str, int)) and item_id != "" else None,
+                          **cleaned})
+        return items
+
+    def json_schema(self):
+        required = [name for name, f in self.schema.items() if f.required]
+        item = {"type": "object", "properties": {"id": {"type": "string", "maxLength": 50},
+                                                 **{name: json_schema_of(f) for name, f in self.schema.items()}}}
+        if required:
+            item["required"] = required
+        return {"type": "array", "maxItems": self.max_items, "items": item}
+
 def parse_date(value):
     """Check a ``YYYY-MM-DD`` string naming a real calendar day; return it unchanged."""
     if not isinstance(value, str) or not re.fullmatch(DATE_PATTERN, value):
