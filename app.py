@@ -11,6 +11,7 @@ import routes
 from services import auth as auth_service
 from services import budget as budget_service
 from services import demo
+from services import schedule as schedule_service
 from services import script as script_service
 from utils import activity, auth, errors, serialise, settings, store, uploads
 from utils.requests import JSON_LIMIT
@@ -37,6 +38,7 @@ def create_app(config=None):
         auth_service.init_app(app)
         budget_service.init_app(app)  # budget.json is a document, claimed before register_documents
         script_service.register(data_store)  # its own documents, before the rest are claimed
+        schedule_service.register(data_store)
         register_documents(data_store)
         _report_store_problems(data_store)
         _warn_about_demo_password()

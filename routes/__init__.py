@@ -1,8 +1,8 @@
 """One blueprint per domain, each registered under /api."""
-from routes import activity, analytics, assets, auth, budget, meta, script, tasks, users, vfx
+from routes import activity, analytics, assets, auth, budget, meta, schedule, script, tasks, users, vfx
 
 BLUEPRINTS = (meta.bp, auth.bp, users.bp, tasks.bp, vfx.bp, budget.bp, script.bp, assets.bp, analytics.bp,
-              activity.bp)
+              activity.bp, schedule.bp)
 
 
 def register_blueprints(app):

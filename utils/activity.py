@@ -24,18 +24,18 @@ log = logging.getLogger("prodsight")
 LOG = "activity"  # activity.jsonl in the data directory
 ACTIONS = ("create", "update", "delete", "restore")
 ENTITIES = ("user", "task", "vfx_shot", "vfx_version", "scene", "script", "budget", "budget_category",
-            "budget_entry", "asset")
+            "budget_entry", "asset", "cast_member", "schedule")
 
 # How changes are listed: stamps every write moves are left out; a password hash is named
 # "password" with no values; big values (a screenplay, a scene list) are named with null values.
 UNLISTED = frozenset({"updatedAt", "lastModified"})
 SECRET = {"passwordHash": "password"}
-LARGE = frozenset({"content", "scenes", "versions"})
+LARGE = frozenset({"content", "scenes", "versions", "days"})
 LARGE_BYTES = 2000
 
 NOUNS = {"user": "user", "task": "task", "vfx_shot": "VFX shot", "vfx_version": "VFX shot", "scene": "scene",
          "script": "the script", "budget": "the budget settings", "budget_category": "budget category",
-         "budget_entry": "ledger entry", "asset": "asset"}
+         "budget_entry": "ledger entry", "asset": "asset", "cast_member": "cast member", "schedule": "the schedule"}
 LABEL_FIELDS = ("title", "shotName", "name", "description")
 MOVED_BY_STATUS = frozenset({"task", "vfx_shot", "scene"})
 
