@@ -56,8 +56,8 @@ class DayList(Field):
 
     def json_schema(self):
         return {"type": "array", "maxItems": MAX_DAYS, "items": {
-            "type": "object", "additionalProperties": False, "required": ["sceneIds"],
-            "properties": {name: json_schema for name, json_schema in DAY_JSON.items()}}}
+            "type": "object", "description": "a shooting day: {sceneIds: [scene id, ...] (required), "
+                                             "callTime?: HH:MM (default 07:00), note?: text}"}}
 
 
 class SceneIds(Field):
@@ -84,7 +84,6 @@ DAY_SCHEMA = {
     "callTime": String(pattern=r"([01]\d|2[0-3]):[0-5]\d", hint="must be a time HH:MM (24-hour)", default=DEFAULT_CALL),
     "note": String(max_len=2000, default=""),
 }
-DAY_JSON = {name: field.json_schema() for name, field in DAY_SCHEMA.items()}
 SCHEMA = {**SETTINGS_SCHEMA, "days": DayList()}
 DERIVED = frozenset({"boneyard", "totals"})  # a client may echo the board back
 DAY_DERIVED = frozenset({"day", "date", "strips", "eighths", "pages", "overCapacity", "unavailableCast"})

@@ -28,6 +28,7 @@ def test_an_empty_production_lists_every_value_with_zeros(client, auth, monkeypa
         "budget": {"total": 0, "spent": 0, "percentUsed": 0, "projectedTotal": 0, "overBudget": 0},
         "assets": {"count": 0, "totalBytes": 0, "byCategory": {}},
         "users": {"total": 6, "byRole": {role: 1 for role in ROLE_ZEROS}},
+        "schedule": {"days": 0, "scheduledScenes": 0, "boneyardScenes": 0, "castCost": 0},
     }
 
 
@@ -106,6 +107,10 @@ def test_summary_of_the_demo_production(app, runner, monkeypatch):
     # a storyboard PNG (355 bytes), a call sheet PDF (844) and the screenplay (1,439)
     assert data["assets"] == {"count": 3, "totalBytes": 355 + 844 + 1439,
                               "byCategory": {"call_sheet": 1, "script": 1, "storyboard": 1}}
+    # 5 shooting days of 7 scenes (6 and 8 in the boneyard); paid days: Mara 3 (SW H WF) × 2,500,
+    # Reyes 3 (SW H WF) × 1,800, Olsen 1 × 1,200, the courier 1 × 900; the vendor is only in the boneyard
+    assert data["schedule"] == {"days": 5, "scheduledScenes": 7, "boneyardScenes": 2,
+                                "castCost": 3 * 2500 + 3 * 1800 + 1200 + 900}
 
 
 @pytest.mark.parametrize("as_of, message", [

@@ -38,7 +38,7 @@ def test_activity_documents_its_filters_and_paging_but_no_sort(doc):
     params = query_params(doc, "/api/activity")
     assert set(params) == {"entity", "action", "entityId", "actorId", "from", "to", "after", "page", "per_page"}
     assert params["entity"]["enum"] == ["user", "task", "vfx_shot", "vfx_version", "scene", "script", "budget",
-                                        "budget_category", "budget_entry", "asset"]
+                                        "budget_category", "budget_entry", "asset", "cast_member", "schedule"]
     assert params["action"]["enum"] == ["create", "update", "delete", "restore"]
     assert params["per_page"] == {"type": "integer", "minimum": 1, "maximum": 500}
     # bounded: an unbounded one let a served check build URLs over the server's line limit (a 414)
