@@ -67,7 +67,7 @@ def key(name):
 def characters(scenes):
     """[(key, name as first spelled, number of scenes)] in order of first appearance (scene order)."""
     found = {}
-    for scene in sorted(scenes, key=lambda s: s["scene_number"]):
+    for scene in sorted(scenes, key=lambda s: s.get("scene_number", 0)):
         for name in dict.fromkeys(key(n) for n in scene.get("characters") or ()):
             if name not in found:
                 found[name] = [next(n.strip() for n in scene["characters"] if key(n) == name), 0]

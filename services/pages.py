@@ -12,7 +12,9 @@ def scene_eighths(scene):
     eighths = scene.get("page_eighths")
     if isinstance(eighths, int) and not isinstance(eighths, bool) and eighths >= 1:
         return eighths
-    minutes = scene.get("estimated_runtime_minutes") or 0
+    minutes = scene.get("estimated_runtime_minutes")
+    if isinstance(minutes, bool) or not isinstance(minutes, (int, float)):
+        minutes = 0
     return max(1, math.ceil(round(minutes * 8, 6)))  # round: 0.375 × 8 is 3, not 3.0000000001
 
 

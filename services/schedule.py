@@ -126,10 +126,11 @@ def strip(scene, cast_ids):
     eighths = pages.scene_eighths(scene)
     ids = sorted({cast_ids[cast_service.key(name)] for name in scene.get("characters") or ()
                   if cast_service.key(name) in cast_ids})
-    return {"sceneId": scene["id"], "scene_number": scene["scene_number"], "int_ext": scene["int_ext"],
-            "day_night": scene["day_night"], "location": scene["location"], "page_eighths": eighths,
-            "pages": pages.text(eighths), "castIds": ids, "title": scene["title"],
-            "color": color(scene["int_ext"], scene["day_night"])}
+    int_ext, day_night = scene.get("int_ext", "INT"), scene.get("day_night", "DAY")  # the script's defaults
+    return {"sceneId": scene["id"], "scene_number": scene.get("scene_number", 0), "int_ext": int_ext,
+            "day_night": day_night, "location": scene.get("location", ""), "page_eighths": eighths,
+            "pages": pages.text(eighths), "castIds": ids, "title": scene.get("title", ""),
+            "color": color(int_ext, day_night)}
 
 
 def build(days=None, settings=None, scenes=None, cast=None):
@@ -204,7 +205,7 @@ def store_days(days, if_match=None, summary=None):
 
 def clean_days(days, scenes=None):
     """Each day checked (``days[i].field`` named), every scene id known and placed once."""
-    known = {scene["id"]: scene["scene_number"] for scene in (script.scenes() if scenes is None else scenes)}
+    known = {scene["id"] for scene in (script.scenes() if scenes is None else scenes)}
     errors, cleaned, seen = {}, [], {}
     for index, day in enumerate(days):
         where = f"days[{index}]"
@@ -258,7 +259,7 @@ def _stored_form(document):
 
 def describe(before, after, scenes):
     """What a write did, after the actor's name: "moved scene 12 to day 3", "set startDate, daysOff"."""
-    numbers = {scene["id"]: scene["scene_number"] for scene in scenes}
+    numbers = {scene["id"]: scene.get("scene_number", 0) for scene in scenes}
     old, new = _placements(before["days"]), _placements(after["days"])
     moved = sorted((numbers[s] for s in numbers if old.get(s) != new.get(s)))
     by_number = {number: scene_id for scene_id, number in numbers.items()}
