@@ -54,9 +54,7 @@ class Sheet:
 
     def row(self, columns, values, fill=(1, 1, 1), font=FONT, color=(0, 0, 0), wrap=False):
         """Cells of ``columns`` [(x offset, width)] filled with ``fill``; ``wrap`` lets cells take several lines."""
-        lines = [simpleSplit(str(value), font, 8, width - 4) or [""] for (_, width), value in zip(columns, values)]
-        if not wrap:
-            lines = [cell[:1] for cell in lines]
+        lines = [_fit(str(value), font, width - 4, wrap) for (_, width), value in zip(columns, values)]
         height = ROW + 10 * (max(len(cell) for cell in lines) - 1)
         self.need(height)
         self.y -= height
@@ -64,16 +62,28 @@ class Sheet:
         c.setStrokeColorRGB(0.3, 0.3, 0.3)
         c.setFillColorRGB(*fill)
         c.rect(MARGIN, self.y, self.width - 2 * MARGIN, height, fill=1, stroke=1)
-        c.setFont(font, 8)
-        c.setFillColorRGB(*color)
+        text = c.beginText()  # one text object for the row: far cheaper than a drawString per cell
+        text.setFont(font, 8)
+        text.setFillColorRGB(*color)
         for (x, _), cell in zip(columns, lines):
-            for number, text in enumerate(cell):
-                c.drawString(MARGIN + x + 2, self.y + height - 10 - 10 * number, text)
+            for number, part in enumerate(cell):
+                text.setTextOrigin(MARGIN + x + 2, self.y + height - 10 - 10 * number)
+                text.textOut(part)
+        c.drawText(text)
 
     def done(self):
         self.canvas.showPage()
         self.canvas.save()
         return self.out.getvalue()
+
+
+def _fit(text, font, width, wrap):
+    """The lines of ``text`` within ``width`` points at 8 pt: all of them when ``wrap``, else the first.
+    Measuring is what costs, so a text too short to overflow (no glyph is wider than 8 pt) is not measured."""
+    if len(text) * 8 <= width and "\n" not in text:
+        return [text]
+    lines = simpleSplit(text, font, 8, width) or [""]
+    return lines if wrap else lines[:1]
 
 
 def _date(date):
