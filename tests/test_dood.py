@@ -90,6 +90,17 @@ def test_the_gap_is_in_calendar_days_once_there_are_dates(client, producer):
     assert codes(rows, "OLSEN") == ["SWD", "", "", "PWF"]
 
 
+def test_the_readme_drop_example(client, producer):
+    # weekdays from Monday 7 December: day 3 is Wed 9, day 12 Tue 22; 12 calendar days between
+    days = [["MARA"], ["OLSEN"], ["MARA"]] + [["OLSEN"]] * 8 + [["MARA"]]
+    plan(client, producer, days, startDate="2026-12-07", daysOff=["Saturday", "Sunday"])
+    client.put("/api/schedule/cast/MARA", json={"dailyRate": 2500}, headers=producer)
+    mara = dood(client, producer)["MARA"]
+    assert mara["days"] == ["SW", "H", "WD"] + [""] * 8 + ["PWF"]
+    assert (mara["paidDays"], mara["cost"], mara["drop"]) == (4, 10000, 8)
+    assert mara["finish"] == {"day": 12, "date": "2026-12-22"}
+
+
 def test_a_long_calendar_gap_with_no_shooting_day_in_it_is_not_a_drop(client, producer):
     holidays = [f"2026-12-{n:02d}" for n in range(2, 20)]
     rows = plan(client, producer, [["MARA"], ["MARA"]], startDate="2026-12-01", holidays=holidays)
