@@ -112,7 +112,10 @@ def working_dates(settings, number):
     while len(dates) < number:
         if date.weekday() not in off and date.isoformat() not in holidays:
             dates.append(date.isoformat())
-        date += datetime.timedelta(days=1)
+        if date == datetime.date.max and len(dates) < number:
+            raise ValidationError({"startDate": f"leaves no room for {number} shooting days before the year 10000"})
+        if len(dates) < number:
+            date += datetime.timedelta(days=1)
     return dates
 
 
@@ -247,7 +250,8 @@ def _write(fields, if_match, summary=None):
         before = copy.deepcopy(document)
         document.update(fields)
         after = copy.deepcopy(document)
-    board = build(days=after["days"], settings=settings_of(after), scenes=scenes)
+        # built before the write is committed: a board that cannot be built (dates past 9999) is not saved
+        board = build(days=after["days"], settings=settings_of(after), scenes=scenes)
     activity.record("update", "schedule", None, before=_stored_form(before), after=_stored_form(after),
                     summary=summary or describe(before, after, scenes))
     return present(board)

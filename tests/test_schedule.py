@@ -120,6 +120,16 @@ def test_a_start_date_that_is_a_day_off_starts_on_the_next_working_date(client, 
     assert board["days"][0]["date"] == "2026-12-07"
 
 
+def test_days_that_would_run_past_the_calendar_are_a_400_and_nothing_is_saved(client, producer):
+    response = client.put("/api/schedule", headers=producer,
+                          json={"startDate": "9999-12-30", "days": [{"sceneIds": []}] * 3})
+    assert response.status_code == 400 and "startDate" in response.get_json()["errors"]
+    board = put_board(client, producer, {"startDate": "9999-12-30", "days": [{"sceneIds": []}] * 2})["data"]
+    assert [day["date"] for day in board["days"]] == ["9999-12-30", "9999-12-31"]  # a Thursday and a Friday
+    assert client.put("/api/schedule", json={"days": [{"sceneIds": []}] * 3}, headers=producer).status_code == 400
+    assert len(client.get("/api/schedule", headers=producer).get_json()["data"]["days"]) == 2
+
+
 def test_without_a_start_date_days_have_no_date(client, producer):
     scene = add_scene(client, producer)
     board = put_board(client, producer, {"days": [{"sceneIds": [scene["id"]]}, {"sceneIds": []}]})["data"]
