@@ -48,9 +48,10 @@ class Sheet:
         self.canvas.drawString(x, self.y, text)
 
     def line(self, text, size=9, font=FONT, gap=None):
-        self.need(gap or size + 4)
+        self.need((gap or size + 4) + 3)
         self.y -= gap or size + 4
         self.text(MARGIN, text, size, font)
+        self.y -= 3  # room for descenders above whatever comes next
 
     def row(self, columns, values, fill=(1, 1, 1), font=FONT, color=(0, 0, 0), wrap=False):
         """Cells of ``columns`` [(x offset, width)] filled with ``fill``; ``wrap`` lets cells take several lines."""
@@ -112,6 +113,7 @@ def call_sheet(sheet):
         page.text(MARGIN, title, 16, BOLD)
         page.canvas.setFont(BOLD, 12)
         page.canvas.drawRightString(page.width - MARGIN, page.y, "CALL SHEET")
+        page.y -= 4
         if page.page > 1:
             page.line(f"Day {sheet['day']} of {sheet['of']} (continued)", 9)
 
@@ -139,14 +141,15 @@ def call_sheet(sheet):
     advance = sheet["advanceDay"]
     page.line(f"Advance schedule: day {advance['day']}, {_date(advance['date'])}" if advance
               else "Advance schedule: this is the last shooting day", 11, BOLD, gap=22)
-    for strip in sheet["advance"]:
-        page.row(SCENE_COLUMNS, [strip["scene_number"], _set(strip), strip["title"], _ids(strip), strip["pages"]],
+    for strip in sheet["advance"]:  # a strip has its heading, not the scene's description
+        heading = strip["title"] if strip["title"] != _set(strip) else ""
+        page.row(SCENE_COLUMNS, [strip["scene_number"], _set(strip), heading, _ids(strip), strip["pages"]],
                  FILL[strip["color"]])
     return page.done()
 
 
 # -- stripboard -------------------------------------------------------------------------------
-STRIP_COLUMNS = [(0, 40), (40, 48), (88, 250), (338, 70), (408, 50), (458, 110), (568, 152)]
+STRIP_COLUMNS = [(0, 36), (36, 44), (80, 190), (270, 70), (340, 44), (384, 90), (474, 246)]
 
 
 def stripboard(board, title=""):
@@ -160,6 +163,7 @@ def stripboard(board, title=""):
         page.canvas.setFont(FONT, 9)
         page.canvas.drawRightString(page.width - MARGIN, page.y, f"{totals['days']} days, {totals['scheduledPages']} "
                                     f"pages scheduled, {totals['boneyardPages']} in the boneyard - page {page.page}")
+        page.y -= 6
         page.row(STRIP_COLUMNS, ["Sc.", "I/E", "Set", "D/N", "Pages", "Cast", "Title"], font=BOLD)
 
     page = Sheet(landscape(letter), heading)
