@@ -12,6 +12,7 @@ from services import auth as auth_service
 from services import budget as budget_service
 from services import deliverables as deliverables_service
 from services import demo
+from services import schedule as schedule_service
 from services import script as script_service
 from utils import activity, auth, errors, serialise, settings, store, uploads
 from utils.requests import JSON_LIMIT
@@ -39,6 +40,7 @@ def create_app(config=None):
         budget_service.init_app(app)  # budget.json is a document, claimed before register_documents
         script_service.register(data_store)  # its own documents, before the rest are claimed
         deliverables_service.init_app(app)  # guards the assets its deliverables are made of
+        schedule_service.register(data_store)
         register_documents(data_store)
         _report_store_problems(data_store)
         _warn_about_demo_password()

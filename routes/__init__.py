@@ -1,9 +1,8 @@
 """One blueprint per domain, each registered under /api."""
-from routes import activity, analytics, assets, auth, budget, distribution, meta, script, tasks, users, vfx
+from routes import activity, analytics, assets, auth, budget, distribution, meta, schedule, script, tasks, users, vfx
 
 BLUEPRINTS = (meta.bp, auth.bp, users.bp, tasks.bp, vfx.bp, budget.bp, script.bp, assets.bp, analytics.bp,
-              activity.bp)
-BLUEPRINTS += (distribution.bp,)
+              activity.bp, schedule.bp, distribution.bp)
 
 
 def register_blueprints(app):

@@ -3,7 +3,7 @@
 Each ``byX`` map lists every allowed value, zeros included, taken from the owning domain's constants.
 A collection with nothing in it yet reports zeros.
 """
-from services import budget, distribution, forecast, script, tasks, vfx
+from services import budget, distribution, forecast, schedule, script, tasks, vfx
 from utils.permissions import ROLES
 from utils.store import get_store
 
@@ -19,6 +19,7 @@ def summary(as_of=None):
         "assets": _assets_summary(_assets()),
         "users": _users(get_store().read("users")["items"].values()),
         "distribution": distribution.summary(as_of),
+        "schedule": _schedule(schedule.build()),
     }
 
 
@@ -76,6 +77,11 @@ def _assets_summary(assets):
 def _users(users):
     users = list(users)
     return {"total": len(users), "byRole": _count(users, "role", ROLES)}
+
+
+def _schedule(board):
+    return {"days": board["totals"]["days"], "scheduledScenes": sum(len(day["strips"]) for day in board["days"]),
+            "boneyardScenes": len(board["boneyard"]), "castCost": board["totals"]["castCost"]}
 
 
 def _count(records, field, allowed):

@@ -10,7 +10,7 @@ import zlib
 
 from flask import current_app
 
-from services import assets, budget, deliverables, distribution, fountain, script, tasks, vfx
+from services import assets, budget, cast, deliverables, distribution, fountain, schedule, script, tasks, vfx
 from services import users as users_service
 from utils import clock, uploads
 from utils.store import get_store
@@ -131,6 +131,7 @@ def _seed():
     _seed_budget(people, today, producer)
     _seed_assets(people, today, producer)
     _seed_distribution(people, today)
+    _seed_schedule(scene_ids, today)
     log.info("Seeded the demo production: log in as producer, director, pm, crew, vfx or distribution")
 
 
@@ -423,3 +424,24 @@ def _seed_distribution(people, today):
         for status, who, note in moves:
             body = {"approvalStatus": status, **({"note": note} if note else {})}
             deliverables.update_deliverable(deliverable_id, body, people[who])
+# -- the schedule: a cast with rates, and five shooting days from next Monday (two scenes in the boneyard)
+DEMO_CAST = {  # character -> (actor, daily rate)
+    "MARA": ("Ines Marlow", 2500), "OLSEN": ("Henrik Dahl", 1200), "CAPTAIN REYES": ("Rafael Ortega", 1800),
+    "COURIER": ("Tomas Quill", 900), "VENDOR": ("Lena Park", 400),
+}
+DEMO_DAYS = (  # (scene numbers, call time, note); scenes 6 and 8 wait in the boneyard
+    ((1, 9), "05:30", "North quay all day: the morning scene first, the dusk scene at last light"),
+    ((3,), "17:00", "Storm tank at the studio: wet suits for the Kestrel's crew"),
+    ((2, 4), "16:00", "Harbour master's office, then the van on the process trailer"),
+    ((7,), "18:00", "Warehouse: armourer on set, blanks only"),
+    ((5,), "19:00", "Rooftop: stunt team and safety wires rigged from 17:00"),
+)
+
+
+def _seed_schedule(scene_ids, today):
+    for character, (actor, rate) in DEMO_CAST.items():
+        cast.update_member(character, {"actor": actor, "dailyRate": rate})
+    monday = today + datetime.timedelta(days=7 - today.weekday())
+    schedule.update({"startDate": monday.isoformat(), "daysOff": ["Saturday", "Sunday"], "days": [
+        {"sceneIds": [scene_ids[number] for number in numbers], "callTime": call, "note": note}
+        for numbers, call, note in DEMO_DAYS]})

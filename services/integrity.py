@@ -1,5 +1,5 @@
 """`check-data`: every data file parses, and every stored record fits its domain's schema."""
-from services import assets, budget, deliverables, releases, script, tasks, users, vfx
+from services import assets, budget, cast, deliverables, releases, schedule, script, tasks, users, vfx
 from utils import activity
 from utils.errors import ValidationError
 from utils.store import StoreCorruptError, get_store
@@ -31,7 +31,14 @@ def check_all():
         if name == budget.BUDGET:
             problems += _check_budget(store.filename(name), document)
     return (problems + _dangling_assignees(store) + script.check_data() + _asset_files_and_links(store)
-            + _damaged_log_lines() + _deliverable_links(store))
+            + _damaged_log_lines() + _deliverable_links(store) + _schedule_problems())
+
+
+def _schedule_problems():
+    try:
+        return schedule.check_data() + cast.check_data()
+    except StoreCorruptError:
+        return []  # a broken file is already reported above
 
 
 def _damaged_log_lines():

@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass, field, replace
 
 from services import activity as events
-from services import assets, auth, budget, deliverables, distribution, releases, script, tasks, users, vfx
+from services import (assets, auth, budget, cast, deliverables, distribution, releases, schedule, schedule_pdf, script,
+                      tasks, users, vfx)
 from utils import activity
 from utils.auth import PUBLIC, SIGNED_IN
 from utils.listing import MAX_PER_PAGE
@@ -55,6 +56,7 @@ class Op:
     form: dict | None = None  # multipart/form-data fields -> JSON Schema (FILE for an upload), beside or instead of body
     params: dict = field(default_factory=dict)  # path parameter -> JSON Schema, when not a plain id
     query: dict = field(default_factory=dict)  # extra query parameters -> JSON Schema
+    downloads: tuple = ()  # media types the same success also comes as, asked for with ?format= (CSV, PDF)
 
 
 def ref(name):
@@ -129,6 +131,40 @@ def form(schema):
 
 DOCS_FILES = ("swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png")
 
+# -- the schedule ---------------------------------------------------------------------------
+PAGES_TEXT = {"type": "string", "pattern": r"^(0|[1-9][0-9]*|([1-9][0-9]* )?[1-7]/8)$", "description": 'pages: "2 3/8", "7/8", "3"'}
+DAY_AND_DATE = obj(day={"type": "integer", "minimum": 1}, date=or_null(DATE))
+CAST_IDS = array({"type": "integer", "minimum": 1})
+SCHEDULE_SCHEMAS = {
+    "Strip": obj(sceneId=ID, scene_number={"type": "integer", "minimum": 1},
+                 int_ext={"type": "string", "enum": list(script.INT_EXT)},
+                 day_night={"type": "string", "enum": list(script.DAY_NIGHT)}, location=STRING,
+                 page_eighths={"type": "integer", "minimum": 1}, pages=PAGES_TEXT, castIds=CAST_IDS, title=STRING,
+                 color={"type": "string", "enum": sorted(set(schedule.COLORS.values()))}),
+    "ScheduleDay": obj(day={"type": "integer", "minimum": 1}, date=or_null(DATE), callTime=STRING, note=STRING,
+                       strips=array(ref("Strip")), eighths=COUNT, pages=PAGES_TEXT, overCapacity={"type": "boolean"},
+                       unavailableCast={**CAST_IDS, "description": "cast ids working on a date they are unavailable"}),
+    "Schedule": obj(startDate=or_null(DATE), daysOff=array({"type": "string", "enum": list(schedule.WEEKDAYS)}),
+                    holidays=array(DATE), pagesPerDay=NUMBER, dropDays=COUNT, days=array(ref("ScheduleDay")),
+                    boneyard=array(ref("Strip")),
+                    totals=obj(days=COUNT, scheduledEighths=COUNT, scheduledPages=PAGES_TEXT, boneyardEighths=COUNT,
+                               boneyardPages=PAGES_TEXT, castCost=MONEY)),
+    "CastMember": obj(castId={"type": "integer", "minimum": 1}, character=STRING, actor=STRING, userId=or_null(ID),
+                      dailyRate=MONEY, unavailable=array(DATE), scenes=COUNT),
+    "DoodRow": obj(castId={"type": "integer", "minimum": 1}, character=STRING, actor=STRING,
+                   days=array({"type": "string", "enum": ["", "SW", "W", "WF", "SWF", "H", "WD", "SWD", "PW", "PWF"]}),
+                   start=or_null(DAY_AND_DATE), finish=or_null(DAY_AND_DATE), work=COUNT, hold=COUNT, drop=COUNT,
+                   paidDays=COUNT, cost=MONEY),
+    "CallSheet": obj(production=STRING, day={"type": "integer", "minimum": 1}, of={"type": "integer", "minimum": 1},
+                     date=or_null(DATE), callTime=STRING, locations=array(STRING),
+                     scenes=array({"allOf": [ref("Strip"), obj(scene_description=STRING)]}), eighths=COUNT, pages=PAGES_TEXT,
+                     overCapacity={"type": "boolean"},
+                     cast=array(obj(castId={"type": "integer", "minimum": 1}, character=STRING, actor=STRING,
+                                    code={"type": "string", "minLength": 1}, callTime=or_null(STRING))),
+                     note=STRING, advance=array(ref("Strip")), advanceDay=or_null(DAY_AND_DATE)),
+}
+SCHEDULE_NOTE = "Scenes come from the script: the schedule keeps only their order into shooting days."
+
 SCHEMAS = {
     "User": model(STORED_USER, permissions={"type": "array", "items": {"type": "string"}, "readOnly": True}),
     "Task": model(tasks.STORED_SCHEMA, assignee=NAME_OR_NULL),
@@ -171,7 +207,9 @@ SCHEMAS = {
                          entity={"type": "string", "enum": list(activity.ENTITIES)},
                          entityId=or_null(STRING), summary=STRING, changes={"type": "object"}),
     "Summary": obj(asOf=DATE, tasks={"type": "object"}, vfx={"type": "object"}, script={"type": "object"},
-                   budget={"type": "object"}, assets={"type": "object"}, users={"type": "object"}),
+                   budget={"type": "object"}, assets={"type": "object"}, users={"type": "object"},
+                   schedule={"type": "object"}),
+    **SCHEDULE_SCHEMAS,
 }
 SCHEMAS["Summary"]["properties"]["distribution"] = obj(releases=COUNT, byStatus={"type": "object"}, deliverables=COUNT,
                                                        overdueDeliverables=COUNT)
@@ -290,6 +328,29 @@ OPERATIONS = {
                                 query=query_of(releases.OVERLAP_QUERY)),
     "analytics.summary": Op("The production summary as of a date", DATA, ref("Summary"),
                             query=query_of(budget.AS_OF_QUERY)),
+    "schedule.get_board": Op("The stripboard: shooting days with dates and strips, the boneyard, totals", data=ref("Schedule"),
+                             note=SCHEDULE_NOTE),
+    "schedule.update_board": Op("Replace what the body names: settings and/or the days; answers the board",
+                                data=ref("Schedule"), body=schedule.SCHEMA, partial=True, if_match=True,
+                                note="A scene id may appear once across all days; an unknown or repeated id is a 400 "
+                                     "naming it. Scenes on no day are the boneyard."),
+    "schedule.list_cast": Op("The cast list: every character of the script's scenes, by cast id", LIST, ref("CastMember"),
+                             listing=cast.LISTING),
+    "schedule.update_cast_member": Op("Set a character's castId, actor, user, daily rate or unavailable dates",
+                                      data=ref("CastMember"), body=cast.SCHEMA, partial=True, if_match=True,
+                                      errors=(409,), params={"character": {"type": "string", "minLength": 1, "maxLength": 200}},
+                                      note="The character matches case-insensitively; one not in the script is a 404; "
+                                           "a castId another character holds is a 409."),
+    "schedule.get_dood": Op("The Day-Out-of-Days: each cast member's code per shooting day, paid days and cost", LIST,
+                            ref("DoodRow"), listing=cast.DOOD_LISTING, query=query_of(schedule_pdf.DOOD_QUERY),
+                            downloads=("text/csv",),
+                            note="`?format=csv`: a spreadsheet grid (a row per cast member, a column per day), not an envelope."),
+    "schedule.get_call_sheet": Op("The call sheet of a shooting day", data=ref("CallSheet"),
+                                  query=query_of(schedule_pdf.PDF_QUERY), downloads=("application/pdf",),
+                                  params={"day": {"type": "integer", "minimum": 1}},
+                                  note="`?format=pdf`: a printable PDF, not an envelope. A day not on the board is a 404."),
+    "schedule.print_stripboard": Op("The stripboard as a printable PDF (strips in their colours)", RAW,
+                                    content=("application/pdf",), query=query_of(schedule_pdf.BOARD_QUERY)),
     "activity.list_events": Op("The activity log, newest first, always paged (50 a page unless asked)", LIST,
                                ref("ActivityEvent"), query={**query_of(events.QUERY), **PAGING}),
 }
@@ -428,6 +489,7 @@ def success(op):
     data = {"type": "array", "items": op.data} if op.kind == LIST else {"type": "null"} if op.kind == NONE else op.data
     answer = {"description": "Created" if op.status == 201 else "OK",
               "content": {JSON: {"schema": {"allOf": [ref("Success"), {"properties": {"data": data}}]}}}}
+    answer["content"].update({media: {"schema": {"type": "string", "format": "binary"}} for media in op.downloads})
     if op.kind == RESOURCE:
         answer["headers"] = {"ETag": {"schema": {"type": "string"}, "description": "for If-Match"}}
     if op.kind == LIST:

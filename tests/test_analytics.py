@@ -30,6 +30,7 @@ def test_an_empty_production_lists_every_value_with_zeros(client, auth, monkeypa
         "users": {"total": 6, "byRole": {role: 1 for role in ROLE_ZEROS}},
         "distribution": {"releases": 0, "byStatus": {"scheduled": 0, "active": 0, "completed": 0, "cancelled": 0},
                          "deliverables": 0, "overdueDeliverables": 0},
+        "schedule": {"days": 0, "scheduledScenes": 0, "boneyardScenes": 0, "castCost": 0},
     }
 
 
@@ -113,6 +114,10 @@ def test_summary_of_the_demo_production(app, runner, monkeypatch):
     # the feature checklist, of which the trailer (due 30 days ago, never submitted) is overdue
     assert data["distribution"] == {"releases": 2, "deliverables": 13, "overdueDeliverables": 1,
                                     "byStatus": {"scheduled": 2, "active": 0, "completed": 0, "cancelled": 0}}
+    # 5 shooting days of 7 scenes (6 and 8 in the boneyard); paid days: Mara 3 (SW H WF) × 2,500,
+    # Reyes 3 (SW H WF) × 1,800, Olsen 1 × 1,200, the courier 1 × 900; the vendor is only in the boneyard
+    assert data["schedule"] == {"days": 5, "scheduledScenes": 7, "boneyardScenes": 2,
+                                "castCost": 3 * 2500 + 3 * 1800 + 1200 + 900}
 
 
 @pytest.mark.parametrize("as_of, message", [

@@ -180,9 +180,10 @@ def test_count_uses_the_singular_for_one():
 
 
 # Sample values for the path parameters of GET routes, from the demo production.
-PATH_SAMPLES = {"task_id": "1", "user_id": "1", "shot_id": "1", "scene_id": "1", "version": "1", "asset_id": "1"}
-PATH_SAMPLES.update(release_id="1", deliverable_id="1")
-NOT_ENVELOPES = {"assets.download", "meta.openapi_document", "meta.docs", "meta.docs_file"}  # bytes or HTML
+PATH_SAMPLES = {"task_id": "1", "user_id": "1", "shot_id": "1", "scene_id": "1", "version": "1", "asset_id": "1",
+                "day": "1", "release_id": "1", "deliverable_id": "1"}
+NOT_ENVELOPES = {"assets.download", "meta.openapi_document", "meta.docs", "meta.docs_file",
+                 "schedule.print_stripboard"}  # bytes or HTML
 
 
 def sample_get_urls(app):
@@ -195,6 +196,7 @@ def sample_get_urls(app):
         url = rule.rule
         for name in rule.arguments:
             url = url.replace(f"<{name}>", PATH_SAMPLES[name]).replace(f"<path:{name}>", PATH_SAMPLES[name])
+            url = url.replace(f"<int:{name}>", PATH_SAMPLES[name])
         yield rule, url
 
 

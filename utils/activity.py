@@ -24,19 +24,19 @@ log = logging.getLogger("prodsight")
 LOG = "activity"  # activity.jsonl in the data directory
 ACTIONS = ("create", "update", "delete", "restore")
 ENTITIES = ("user", "task", "vfx_shot", "vfx_version", "scene", "script", "budget", "budget_category",
-            "budget_entry", "asset", "release", "deliverable")
+            "budget_entry", "asset", "cast_member", "schedule", "release", "deliverable")
 
 # How changes are listed: stamps every write moves are left out; a password hash is named
 # "password" with no values; big values (a screenplay, a scene list) are named with null values.
 UNLISTED = frozenset({"updatedAt", "lastModified"})
 SECRET = {"passwordHash": "password"}
-LARGE = frozenset({"content", "scenes", "versions", "history"})
+LARGE = frozenset({"content", "scenes", "versions", "history", "days"})
 LARGE_BYTES = 2000
 
 NOUNS = {"user": "user", "task": "task", "vfx_shot": "VFX shot", "vfx_version": "VFX shot", "scene": "scene",
          "script": "the script", "budget": "the budget settings", "budget_category": "budget category",
          "budget_entry": "ledger entry", "asset": "asset", "release": "release window",
-         "deliverable": "deliverable"}
+         "deliverable": "deliverable", "cast_member": "cast member", "schedule": "the schedule"}
 LABEL_FIELDS = ("title", "shotName", "name", "description")
 MOVED_BY_STATUS = frozenset({"task", "vfx_shot", "scene"})
 # A deliverable's approval move, as the verb of its summary ("approved deliverable 7 "Stereo mix"").

@@ -117,3 +117,12 @@ def _byteranges(response, handle, ranges, size, mimetype):
     response.content_length = sum(map(len, heads)) + sum(stop - start for start, stop in ranges) + len(tail)
     response.accept_ranges = "bytes"
     return response
+
+
+def generated(data, name, mimetype):
+    """A file made for this request (a CSV, a PDF) as an attachment under ``name``: bytes, not an envelope."""
+    response = flask.Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,18 +1,18 @@
 """The one table that maps each role to what it may do (SPEC §4). ``user.permissions`` shows it."""
 ROLES = ("Producer", "Director", "Production Manager", "Crew", "VFX", "Distribution Manager")
 
-_EVERYONE = {"users:read", "tasks:read", "script:read", "assets:read", "assets:upload"}
+_EVERYONE = {"users:read", "tasks:read", "script:read", "assets:read", "assets:upload", "schedule:read"}
 
 PERMISSIONS = {
     "Producer": _EVERYONE | {
         "users:manage", "tasks:read_all", "tasks:write", "budget:read", "budget:write",
         "script:write", "vfx:read", "vfx:write", "assets:delete_any", "analytics:read", "activity:read",
-        "distribution:read", "distribution:write",
+        "distribution:read", "distribution:write", "schedule:write",
     },
-    "Director": _EVERYONE | {"tasks:read_all", "script:write", "vfx:read"},
+    "Director": _EVERYONE | {"tasks:read_all", "script:write", "vfx:read", "schedule:write"},
     "Production Manager": _EVERYONE | {
         "users:manage_crew", "tasks:read_all", "tasks:write", "budget:read", "budget:write",
-        "vfx:read", "assets:delete_any", "analytics:read", "activity:read",
+        "vfx:read", "assets:delete_any", "analytics:read", "activity:read", "schedule:write",
         "distribution:read",
     },
     "Crew": set(_EVERYONE),
