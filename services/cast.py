@@ -11,8 +11,8 @@ from services import script, users
 from services.forecast import amount, money
 from utils import activity
 from utils.errors import Conflict, NotFound, ValidationError
-from utils.listing import ListSpec
 from utils.etags import check_if_match
+from utils.listing import ListSpec
 from utils.store import get_store
 from utils.validation import SERVER_OWNED, Date, Field, FieldError, Number, Reference, String, validate
 

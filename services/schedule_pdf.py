@@ -7,11 +7,14 @@ Pages are US Letter; text is Helvetica (the PDF's built-in font: nothing to embe
 import datetime
 import io
 
+from reportlab import rl_config
 from reportlab.lib.pagesizes import landscape, letter
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen import canvas
 
 from utils.validation import Enum
+
+rl_config.useA85 = 0  # compressed streams stay binary: no ASCII85 pass, 10-15 % faster and smaller files
 
 DOOD_QUERY = {"format": Enum(("json", "csv"))}
 PDF_QUERY = {"format": Enum(("json", "pdf"))}

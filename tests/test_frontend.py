@@ -4,6 +4,8 @@ frontend's API client sends"), against the demo production.
 Its API client sends `Content-Type: application/json` on every request, GET and DELETE included,
 and the Bearer token from the login answer; it shows `message` of every answer in a toast.
 """
+import datetime
+
 import pytest
 
 from utils.responses import count
@@ -162,6 +164,29 @@ def test_updating_the_script_as_read_with_its_totals(frontend):
     updated = data(frontend.send("PUT", "/api/script", {**script, "title": "The Harbour Line (draft 2)"}))
     assert updated["title"] == "The Harbour Line (draft 2)"
     assert updated["totalScenes"] == script["totalScenes"] and len(updated["scenes"]) == len(script["scenes"])
+
+
+def test_the_release_screen_creates_a_window_as_it_sends_it(frontend):
+    """Its ReleaseWindow: a client-made id, "Worldwide", toISOString() dates, deliverables inside."""
+    frontend.login("distribution")
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    start, end = today + datetime.timedelta(days=1), today + datetime.timedelta(days=200)  # before the demo's SVOD
+    body = {"id": "11", "name": "SVOD Release - Disney+", "startDate": f"{start}T00:00:00.000Z",
+            "endDate": f"{end}T00:00:00.000Z", "platform": "Disney+", "territory": "Worldwide", "status": "scheduled",
+            "exclusivity": False,
+            "marketingDeadlines": [{"id": "m12", "name": "Disney+ Promo", "date": f"{start}", "completed": False,
+                                    "responsible": "Digital Marketing"}],
+            "deliverables": [{"id": "d15", "name": "Disney+ Master", "dueDate": f"{today}", "submitted": False,
+                              "approvalStatus": "not_submitted"}],
+            "notes": "Part of multi-platform digital distribution strategy."}
+    window = data(frontend.send("POST", "/api/releases", body), 201)
+    assert (window["territory"], window["licenseType"], window["startDate"], window["status"]) == (
+        "WW", "SVOD", start.isoformat(), "scheduled")
+    assert [d["name"] for d in window["deliverables"]] == ["Disney+ Master"]
+    screen = data(frontend.send("GET", "/api/releases"))
+    assert window["id"] in [w["id"] for w in screen] and all("deliverables" in w for w in screen)
+    assert data(frontend.send("PUT", f"/api/releases/{window['id']}", {**window, "notes": "Promo moved"}))["notes"] == (
+        "Promo moved")
 
 
 # -- messages on reads ------------------------------------------------------------------------

@@ -274,3 +274,21 @@ def test_check_data_names_a_broken_schedule_and_cast(app, client, producer, runn
     for problem in ("schedule.json settings: dropDays", "schedule.json day 1: a scene id is placed twice",
                     "schedule.json day 2: sceneIds", "cast.json character 'mara': dailyRate"):
         assert problem in result.output, result.output
+
+
+def test_a_cast_member_working_on_an_unavailable_date_is_flagged_on_the_day(client, producer):
+    one, two = add_scene(client, producer, ["MARA", "OLSEN"]), add_scene(client, producer, ["MARA"])
+    client.put("/api/schedule/cast/OLSEN", json={"unavailable": ["2026-12-07"]}, headers=producer)
+    board = put_board(client, producer, {"startDate": "2026-12-07", "days": [{"sceneIds": [one["id"]]},
+                                                                             {"sceneIds": [two["id"]]}]})["data"]
+    assert [day["unavailableCast"] for day in board["days"]] == [[2], []]
+
+
+def test_the_cast_list_follows_the_list_conventions(client, producer):
+    add_scene(client, producer, ["MARA", "OLSEN", "REYES"])
+    client.put("/api/schedule/cast/REYES", json={"actor": "Rafael Ortega", "dailyRate": 1800}, headers=producer)
+    response = client.get("/api/schedule/cast?q=ortega", headers=producer)
+    assert [m["character"] for m in response.get_json()["data"]] == ["REYES"]
+    assert response.headers["X-Total-Count"] == "1" and response.get_json()["message"] == "1 cast member"
+    ordered = client.get("/api/schedule/cast?sort=-dailyRate&page=1&per_page=2", headers=producer).get_json()
+    assert [m["character"] for m in ordered["data"]][0] == "REYES" and ordered["meta"]["total"] == 3
