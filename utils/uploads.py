@@ -21,7 +21,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
 
 from utils.errors import ApiError, NotFound, ValidationError
-from utils.durable import fsync_dir
+from utils.durable import OWNER_ONLY, fsync_dir, make_private
 
 log = logging.getLogger("prodsight")
 
@@ -208,7 +208,8 @@ def remove_stale_parts():
 
 
 def init_app(app):
-    os.makedirs(app.config["UPLOAD_DIR"], exist_ok=True)
+    os.makedirs(app.config["UPLOAD_DIR"], mode=OWNER_ONLY, exist_ok=True)
+    make_private(app.config["UPLOAD_DIR"])  # a production's footage is its owner's only, like its data
     with app.app_context():
         for entry in remove_stale_parts():
             log.warning("Removed %s, left by an interrupted upload", entry)
