@@ -85,3 +85,114 @@ def test_files_an_older_version_left_readable_are_tightened_at_startup(app, user
     assert stat.S_IMODE(os.stat(journal).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(os.path.join(data_dir, ".locks")).st_mode) == 0o700
     assert stat.S_IMODE(os.stat(data_dir).st_mode) == 0o700
+
+
+# -- §2 hostile shapes: 400 (or 416) naming what to fix, never a 500 -------------------------------------
+DIGITS_400 = "9" * 400
+DIGITS_5000 = "9" * 5000
+SURROGATE = '"a\\ud800b"'  # a JSON escape of a lone surrogate: valid JSON, not Unicode text
+
+
+def post_raw(client, url, text, headers):
+    return client.post(url, data=text, content_type="application/json", headers=headers)
+
+
+def expect_400_naming(response, name):
+    assert response.status_code == 400, response.get_data(as_text=True)
+    body = response.get_json()
+    assert body["success"] is False and name in body["errors"], body
+    return body["errors"][name]
+
+
+@pytest.mark.parametrize("url, template, field", [
+    ("/api/script/scenes", '{"scene_number": %s, "title": "INT. DOCK - DAY"}', "scene_number"),
+    ("/api/script/scenes", '{"number": %s, "title": "INT. DOCK - DAY"}', "number"),
+    ("/api/tasks", '{"title": "Scout", "estimatedHours": %s}', "estimatedHours"),
+    ("/api/budget/history", '{"amount": %s, "category": "Camera", "description": "x"}', "amount"),
+])
+@pytest.mark.parametrize("number", [DIGITS_400, "-" + DIGITS_400, DIGITS_5000, "1e400"],
+                         ids=["400 digits", "-400 digits", "5000 digits", "1e400"])
+def test_integers_too_large_to_store_are_a_400_naming_the_field(client, auth, url, template, field, number):
+    message = expect_400_naming(post_raw(client, url, template % number, auth.headers("producer")), field)
+    assert "number between" in message or "at most" in message or "at least" in message
+
+
+def test_a_huge_file_size_of_a_vfx_version_is_a_400_naming_it(client, auth):
+    headers = auth.headers("producer")
+    shot = client.post("/api/vfx", json={"shotName": "SH010"}, headers=headers).get_json()["data"]
+    response = client.put(f"/api/vfx/version/{shot['id']}", data='{"fileSize": %s}' % DIGITS_400,
+                          content_type="application/json", headers=headers)
+    expect_400_naming(response, "fileSize")
+
+
+@pytest.mark.parametrize("url, template, field", [
+    ("/api/tasks", '{"title": %s}', "title"),
+    ("/api/tasks", '{"title": "Scout", "description": %s}', "description"),
+    ("/api/users", '{"username": "newcrew", "name": %s, "email": "n@example.com", "role": "Crew", '
+                   '"password": "long-enough-password"}', "name"),
+    ("/api/script/scenes", '{"scene_number": 3, "title": "INT. DOCK - DAY", "characters": ["ANNA", %s]}',
+     "characters"),
+])
+def test_a_lone_surrogate_in_a_string_is_a_400_naming_the_field(app, client, auth, url, template, field):
+    response = post_raw(client, url, template % SURROGATE, auth.headers("producer"))
+    assert "Unicode" in expect_400_naming(response, field)
+
+
+def test_a_lone_surrogate_in_a_login_is_a_400_and_counts_nothing(client, users):
+    for body in ('{"username": %s, "password": "x"}' % SURROGATE, '{"username": "crew", "password": %s}' % SURROGATE):
+        response = client.post("/api/auth/login", data=body, content_type="application/json")
+        assert response.status_code == 400, response.get_data(as_text=True)
+    assert client.post("/api/auth/login", json={"username": "crew", "password": PASSWORD}).status_code == 200
+
+
+def test_a_lone_surrogate_in_an_unknown_field_name_is_named_back(client, auth):
+    response = post_raw(client, "/api/tasks", '{"title": "Scout", %s: 1}' % SURROGATE, auth.headers("producer"))
+    assert response.status_code == 400
+    assert response.get_json()["errors"] == {"a\ud800b": "unknown field"}  # the JSON escape, read back
+
+
+@pytest.mark.parametrize("url", ["/api/tasks", "/api/users", "/api/assets", "/api/script/scenes",
+                                 "/api/script/versions", "/api/budget/history", "/api/vfx", "/api/activity"])
+@pytest.mark.parametrize("parameter, value, message", [
+    ("page", "9" * 4400, "must be at most 1000000000"),
+    ("per_page", "9" * 4400, "must be at most 500"),
+    ("page", "99999999999999999999", "must be at most 1000000000"),
+    ("page", "0" * 5000, "must be a whole number of at least 1"),
+], ids=["page 4400 digits", "per_page 4400 digits", "page 20 digits", "page 5000 zeros"])
+def test_page_numbers_of_thousands_of_digits_are_a_400_naming_the_parameter(client, auth, url, parameter, value,
+                                                                           message):
+    response = client.get(f"{url}?{parameter}={value}", headers=auth.headers("producer"))
+    assert expect_400_naming(response, parameter) == message
+
+
+def test_a_page_with_leading_zeros_is_still_that_page(client, auth):
+    response = client.get("/api/users?page=" + "0" * 3000 + "1&per_page=0002", headers=auth.headers("producer"))
+    assert response.status_code == 200 and response.get_json()["meta"] == {"page": 1, "per_page": 2, "total": 6}
+
+
+@pytest.fixture
+def download(client, auth):
+    response = client.post("/api/assets/upload", data={"file": (io.BytesIO(PNG), "f.png")}, headers=auth.headers("crew"))
+    url = response.get_json()["data"]["url"]
+    return lambda header: client.get(url, headers={**auth.headers("crew"), "Range": header}, buffered=True)
+
+
+@pytest.mark.parametrize("header", [
+    "bytes=0-1," + "9" * 5000 + "-",
+    "bytes=" + "9" * 5000 + "-",
+    "bytes=0-" + "9" * 5000,
+    "bytes=-" + "9" * 5000,
+    "bytes=-0",
+    "bytes=-0,-0",
+], ids=["second start 5000 digits", "start 5000 digits", "end 5000 digits", "suffix 5000 digits", "-0", "-0,-0"])
+def test_a_range_of_thousands_of_digits_or_of_no_bytes_is_a_416(download, header):
+    response = download(header)
+    assert response.status_code == 416, response.status_code
+    assert response.headers["Content-Range"] == f"bytes */{len(PNG)}"
+    assert response.get_json()["success"] is False
+
+
+def test_ordinary_ranges_still_work(download):
+    assert (download("bytes=-1").status_code, download("bytes=-1").data) == (206, PNG[-1:])
+    assert download("bytes=0-1,4-5").status_code == 206
+    assert download("bytes=0-" + "9" * 18).data == PNG  # a last position past the end is the end
