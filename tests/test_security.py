@@ -196,3 +196,53 @@ def test_ordinary_ranges_still_work(download):
     assert (download("bytes=-1").status_code, download("bytes=-1").data) == (206, PNG[-1:])
     assert download("bytes=0-1,4-5").status_code == 206
     assert download("bytes=0-" + "9" * 18).data == PNG  # a last position past the end is the end
+
+
+# -- §2 multipart parts: at most 20, refused before a part past them is opened -------------------------
+def multipart(parts, boundary="b0undary"):
+    """A multipart body of ``parts`` (name, filename or None, content)."""
+    chunks = []
+    for name, filename, content in parts:
+        disposition = f'form-data; name="{name}"' + (f'; filename="{filename}"' if filename else "")
+        chunks.append(f"--{boundary}\r\nContent-Disposition: {disposition}\r\n\r\n".encode() + content + b"\r\n")
+    return b"".join(chunks) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def send_parts(client, headers, parts):
+    body, content_type = multipart(parts)
+    return client.post("/api/assets/upload", data=body, content_type=content_type, headers=headers)
+
+
+def test_an_upload_of_21_parts_is_a_400_and_leaves_nothing(app, client, auth):
+    parts = [("file", "f.png", PNG)] + [(f"extra{n}", f"x{n}.png", PNG) for n in range(20)]
+    response = send_parts(client, auth.headers("crew"), parts)
+    assert response.status_code == 400
+    assert response.get_json()["errors"] == {"body": "must have at most 20 parts (the file and its fields)"}
+    assert os.listdir(app.config["UPLOAD_DIR"]) == []
+    assert client.get("/api/assets", headers=auth.headers("crew")).get_json()["data"] == []
+
+
+def test_an_upload_of_20_parts_is_read_whole(client, auth):
+    parts = [("file", "f.png", PNG)] + [(f"extra{n}", None, b"x") for n in range(19)]
+    response = send_parts(client, auth.headers("crew"), parts)
+    assert response.status_code == 400  # refused for its unknown fields, which were all read
+    assert set(response.get_json()["errors"]) == {f"extra{n}" for n in range(19)}
+    assert send_parts(client, auth.headers("crew"), [("file", "f.png", PNG), ("category", None, b"Footage")]).status_code == 201
+
+
+def test_999_parts_cannot_exhaust_file_descriptors_and_a_real_upload_keeps_its_event(app, client, auth):
+    import resource
+
+    headers = auth.headers("crew")
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    in_use = len(os.listdir("/proc/self/fd"))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (in_use + 100, hard))  # room for 20 parts, not 999
+    try:
+        hostile = send_parts(client, headers, [(f"f{n}", f"f{n}.png", PNG) for n in range(999)])
+        genuine = send_parts(client, headers, [("file", "real.png", PNG)])
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    assert hostile.status_code == 400
+    assert genuine.status_code == 201
+    events = client.get("/api/activity?entity=asset", headers=auth.headers("producer")).get_json()["data"]
+    assert [(event["action"], event["entityId"]) for event in events] == [("create", genuine.get_json()["data"]["id"])]
