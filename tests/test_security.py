@@ -246,3 +246,144 @@ def test_999_parts_cannot_exhaust_file_descriptors_and_a_real_upload_keeps_its_e
     assert genuine.status_code == 201
     events = client.get("/api/activity?entity=asset", headers=auth.headers("producer")).get_json()["data"]
     assert [(event["action"], event["entityId"]) for event in events] == [("create", genuine.get_json()["data"]["id"])]
+
+
+# -- §3 Auth: a password set ends every session of its user ----------------------------------------------
+ENDED = "Session ended: the password was changed; log in again"
+
+
+def message_of(response):
+    return response.status_code, response.get_json()["message"]
+
+
+def test_changing_ones_own_password_ends_every_earlier_session(client, auth, users):
+    first, second = auth.login("crew"), auth.login("crew")  # two devices
+    assert client.get("/api/auth/me", headers=bearer(first["access_token"])).status_code == 200  # remembered
+    changed = client.put(f"/api/users/{users['crew']['id']}", headers=bearer(first["access_token"]),
+                         json={"password": "a-brand-new-password", "current_password": PASSWORD})
+    assert changed.status_code == 200
+    assert set(changed.get_json()["data"]) == set(users["crew"])  # the user, nothing new: no token
+
+    for tokens in (first, second):
+        assert message_of(client.get("/api/auth/me", headers=bearer(tokens["access_token"]))) == (401, ENDED)
+        assert message_of(client.post("/api/auth/refresh", headers=bearer(tokens["refresh_token"]))) == (401, ENDED)
+    fresh = auth.login("crew", "a-brand-new-password")
+    assert client.get("/api/auth/me", headers=bearer(fresh["access_token"])).status_code == 200
+    assert client.post("/api/auth/refresh", headers=bearer(fresh["refresh_token"])).status_code == 200
+
+
+def test_a_reset_by_someone_else_ends_the_users_sessions_and_only_theirs(client, auth, users):
+    crew, vfx = auth.login("crew"), auth.login("vfx")
+    rotated = client.post("/api/auth/refresh", headers=bearer(crew["refresh_token"])).get_json()["data"]
+    reset = client.put(f"/api/users/{users['crew']['id']}", json={"password": "reset-by-the-office"},
+                       headers=auth.headers("pm"))
+    assert reset.status_code == 200
+    for token in (crew["access_token"], rotated["access_token"]):
+        assert message_of(client.get("/api/tasks", headers=bearer(token))) == (401, ENDED)
+    assert message_of(client.post("/api/auth/refresh", headers=bearer(rotated["refresh_token"]))) == (401, ENDED)
+    assert client.get("/api/auth/me", headers=bearer(vfx["access_token"])).status_code == 200
+    assert client.get("/api/auth/me", headers=auth.headers("pm")).status_code == 200  # the one who reset
+
+
+def test_a_password_set_on_the_command_line_ends_sessions_too(app, client, auth, runner):
+    tokens = auth.login("crew")
+    result = runner.invoke(args=["set-password", "--username", "crew", "--password", "set-from-the-shell"])
+    assert result.exit_code == 0, result.output
+    assert message_of(client.get("/api/auth/me", headers=bearer(tokens["access_token"]))) == (401, ENDED)
+
+
+def test_a_changed_name_keeps_the_session(client, auth, users):
+    tokens = auth.login("crew")
+    assert client.put(f"/api/users/{users['crew']['id']}", json={"name": "Renamed"},
+                      headers=bearer(tokens["access_token"])).status_code == 200
+    assert client.get("/api/auth/me", headers=bearer(tokens["access_token"])).get_json()["data"]["name"] == "Renamed"
+
+
+# -- §3 Auth: the revocation list holds only tokens still alive -----------------------------------------
+def revoked_document(app):
+    with app.app_context():
+        from utils.store import get_store
+
+        return get_store().read("revoked_tokens")
+
+
+def revoked_bytes(app):
+    return os.path.getsize(os.path.join(app.config["DATA_DIR"], "revoked_tokens.json"))
+
+
+def test_refreshing_in_a_loop_does_not_grow_the_revocation_list(app, client, auth):
+    tokens = auth.login("crew")
+    spent = []
+    for _ in range(30):
+        spent.append(tokens["refresh_token"])
+        tokens = client.post("/api/auth/refresh", headers=bearer(tokens["refresh_token"])).get_json()["data"]
+        if len(spent) == 1:
+            size_after_one = revoked_bytes(app)
+    assert revoked_bytes(app) <= size_after_one + 2  # the number in the one entry may gain a digit
+    assert len(revoked_document(app)) == 1
+    for old in (spent[0], spent[14], spent[-1]):  # every spent refresh token stays refused
+        assert "revoked" in client.post("/api/auth/refresh", headers=bearer(old)).get_json()["message"]
+    assert client.post("/api/auth/refresh", headers=bearer(tokens["refresh_token"])).status_code == 200
+
+
+def test_revocations_are_pruned_once_the_tokens_they_refuse_have_expired(app, client, auth, monkeypatch):
+    from utils import clock
+
+    crew = auth.login("crew")
+    client.post("/api/auth/logout", headers=bearer(crew["access_token"]), json={"refresh_token": crew["refresh_token"]})
+    assert client.post("/api/auth/refresh", headers=bearer(auth.login("vfx")["refresh_token"])).status_code == 200
+    assert len(revoked_document(app)) == 3  # crew's access token, crew's session, vfx's session
+
+    start = clock.now()
+    monkeypatch.setattr(clock, "now", lambda: start + 2 * 3600)  # access tokens live an hour
+    client.post("/api/auth/logout", headers=auth.headers("pm"))
+    assert len(revoked_document(app)) == 3  # crew's access token out, pm's in; the sessions live on
+
+    month = app.config["JWT_REFRESH_TOKEN_EXPIRES"].total_seconds()
+    monkeypatch.setattr(clock, "now", lambda: start + month + 3 * 3600)  # refresh tokens live 30 days
+    client.post("/api/auth/logout", headers=auth.headers("director"))
+    assert list(revoked_document(app).values()) == [{"type": "access", "expires": pytest.approx(start + 3600, abs=5)}]
+
+
+def test_a_session_closed_by_logout_refuses_its_newest_refresh_token(client, auth):
+    tokens = auth.login("crew")
+    newest = client.post("/api/auth/refresh", headers=bearer(tokens["refresh_token"])).get_json()["data"]
+    assert client.post("/api/auth/logout", headers=bearer(newest["access_token"]),
+                       json={"refresh_token": newest["refresh_token"]}).status_code == 200
+    assert "revoked" in client.post("/api/auth/refresh", headers=bearer(newest["refresh_token"])).get_json()["message"]
+
+
+# -- §3 Auth: only failures count; token answers are not cached --------------------------------------------
+def test_nine_concurrent_logins_with_the_right_password_all_succeed(app, users, monkeypatch):
+    import threading
+
+    from services import users as users_service
+
+    logins = 9
+    real_verify = users_service.verify_password
+    all_checking = threading.Barrier(logins, timeout=5)
+
+    def verify_together(user, password):
+        all_checking.wait()  # every login is inside its password check before any ends
+        return real_verify(user, password)
+
+    monkeypatch.setattr(users_service, "verify_password", verify_together)
+    statuses = []
+
+    def log_in():
+        response = app.test_client().post("/api/auth/login", json={"username": "crew", "password": PASSWORD})
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=log_in) for _ in range(logins)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200] * logins
+
+
+def test_login_and_refresh_answers_are_not_stored_by_caches(client, users):
+    login = client.post("/api/auth/login", json={"username": "crew", "password": PASSWORD})
+    assert login.headers["Cache-Control"] == "no-store"
+    refresh = client.post("/api/auth/refresh", headers=bearer(login.get_json()["data"]["refresh_token"]))
+    assert refresh.status_code == 200 and refresh.headers["Cache-Control"] == "no-store"
