@@ -387,3 +387,81 @@ def test_login_and_refresh_answers_are_not_stored_by_caches(client, users):
     assert login.headers["Cache-Control"] == "no-store"
     refresh = client.post("/api/auth/refresh", headers=bearer(login.get_json()["data"]["refresh_token"]))
     assert refresh.status_code == 200 and refresh.headers["Cache-Control"] == "no-store"
+
+
+# -- §2 headers: nosniff, and no server software named -----------------------------------------------------
+@pytest.mark.parametrize("method, url, status", [
+    ("get", "/api/health", 200), ("get", "/api/nowhere", 404), ("delete", "/api/health", 405),
+    ("get", "/api/tasks", 401), ("post", "/api/auth/login", 400),
+])
+def test_every_json_answer_sends_nosniff(client, method, url, status):
+    response = getattr(client, method)(url)
+    assert response.status_code == status and response.content_type == "application/json"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_development_server_names_no_server_software(app):
+    import http.client
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from app import AnonymousRequestHandler
+
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=AnonymousRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        connection.request("GET", "/api/health")
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+    assert response.status == 200
+    assert response.getheader("Server") is None
+    assert "werkzeug" not in str(response.headers).lower() and "python" not in str(response.headers).lower()
+
+
+@pytest.mark.serving
+def test_gunicorn_names_no_server_software(tmp_path):
+    from bench.server import Gunicorn
+
+    environment = {"PRODSIGHT_DATA_DIR": str(tmp_path / "data"), "PRODSIGHT_UPLOAD_DIR": str(tmp_path / "uploads"),
+                   "PRODSIGHT_ENV": "production"}
+    server = Gunicorn(environment, workers=1, threads=2, log_path=str(tmp_path / "gunicorn.log"))
+    try:
+        status, body, headers = server.wait_ready().request("GET", "/api/nowhere")
+    finally:
+        server.kill()
+    assert status == 404 and body["success"] is False
+    names = {name.lower(): value for name, value in headers.items()}
+    assert "server" not in names and names["x-content-type-options"] == "nosniff"
+
+
+# -- §6 preflight to any /api URL ------------------------------------------------------------------------
+ORIGIN = "http://localhost:5173"
+PREFLIGHT = {"Origin": ORIGIN, "Access-Control-Request-Method": "GET",
+             "Access-Control-Request-Headers": "Authorization"}
+
+
+@pytest.mark.parametrize("url", ["/api/nowhere", "/api/tasks/1/nothing/here", "/api/tasks"])
+def test_a_preflight_from_an_allowed_origin_to_any_api_url_is_a_200_with_cors_headers(client, url):
+    response = client.options(url, headers=PREFLIGHT)
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == ORIGIN
+    assert "authorization" in response.headers["Access-Control-Allow-Headers"].lower()
+    assert "GET" in response.headers["Access-Control-Allow-Methods"]
+
+
+def test_the_request_after_the_preflight_gets_its_json_404_with_cors_headers(client):
+    response = client.get("/api/nowhere", headers={"Origin": ORIGIN})
+    assert response.status_code == 404 and response.get_json()["success"] is False
+    assert response.headers["Access-Control-Allow-Origin"] == ORIGIN
+
+
+def test_a_preflight_from_another_origin_gets_no_cors_headers(client):
+    response = client.options("/api/nowhere", headers={**PREFLIGHT, "Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in response.headers
