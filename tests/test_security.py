@@ -465,3 +465,21 @@ def test_the_request_after_the_preflight_gets_its_json_404_with_cors_headers(cli
 def test_a_preflight_from_another_origin_gets_no_cors_headers(client):
     response = client.options("/api/nowhere", headers={**PREFLIGHT, "Origin": "https://evil.example"})
     assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_a_revocation_list_written_by_an_older_version_still_refuses_its_tokens(app, client, users):
+    import datetime
+
+    from flask_jwt_extended import create_refresh_token, decode_token
+
+    from utils.auth import REVOKED
+    from utils.store import get_store
+
+    with app.app_context():
+        old = create_refresh_token(identity=users["crew"]["id"])  # no session: what an older version issued
+        claims = decode_token(old)
+        with get_store().transaction(REVOKED) as revoked:  # how an older version revoked it
+            revoked[claims["jti"]] = {"type": "refresh", "expires": claims["exp"]}
+        fresh = create_refresh_token(identity=users["crew"]["id"], expires_delta=datetime.timedelta(hours=1))
+    assert message_of(client.post("/api/auth/refresh", headers=bearer(old))) == (401, "Token has been revoked: log in again")
+    assert client.post("/api/auth/refresh", headers=bearer(fresh)).status_code == 200

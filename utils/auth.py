@@ -125,8 +125,8 @@ def is_revoked(claims):
 def _revoked(revoked, claims):
     if claims["type"] != "refresh":
         return claims["jti"] in revoked
-    session = revoked.get(session_of(claims))
-    return session is not None and session["next"] != number_of(claims)
+    session = revoked.get(session_of(claims))  # an older version's entry (by jti) has no "next": revoked
+    return session is not None and session.get("next") != number_of(claims)
 
 
 def session_of(claims):
