@@ -1,13 +1,25 @@
 """Hardening from outside testing (issue 20, docs/security.md): every finding of the probe, as the
 behaviour that now holds, each proven through HTTP."""
+import datetime
+import http.client
 import io
 import os
+import resource
 import stat
+import threading
 
 import pytest
+from flask_jwt_extended import create_refresh_token, decode_token
+from werkzeug.serving import make_server
 
+from app import AnonymousRequestHandler, create_app
+from bench.server import Gunicorn
+from services import users as users_service
 from tests.conftest import PASSWORD
 from tests.test_auth import twin_app
+from utils import clock
+from utils.auth import REVOKED
+from utils.store import get_store
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 
@@ -36,12 +48,9 @@ def modes_under(directory):
 
 # -- §5: every file the store creates is its owner's only -------------------------------------------
 def test_every_file_the_app_writes_is_mode_600_and_every_directory_700(loose_umask, tmp_path):
-    from tests.conftest import SECRET
-    from app import create_app
-    from services import users as users_service
-
     app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "data"), "UPLOAD_DIR": str(tmp_path / "uploads"),
-                      "AUTO_SEED": False, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})  # secrets generated
+                      "AUTO_SEED": False, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+                      "SECRET_KEY": None, "JWT_SECRET_KEY": None})  # generated into .secrets.json
     with app.app_context():
         users_service.create_user({"username": "producer", "name": "P", "email": "p@example.com",
                                    "role": "Producer", "password": PASSWORD})
@@ -231,8 +240,6 @@ def test_an_upload_of_20_parts_is_read_whole(client, auth):
 
 
 def test_999_parts_cannot_exhaust_file_descriptors_and_a_real_upload_keeps_its_event(app, client, auth):
-    import resource
-
     headers = auth.headers("crew")
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     in_use = len(os.listdir("/proc/self/fd"))
@@ -302,9 +309,7 @@ def test_a_changed_name_keeps_the_session(client, auth, users):
 # -- §3 Auth: the revocation list holds only tokens still alive -----------------------------------------
 def revoked_document(app):
     with app.app_context():
-        from utils.store import get_store
-
-        return get_store().read("revoked_tokens")
+        return get_store().read(REVOKED)
 
 
 def revoked_bytes(app):
@@ -327,8 +332,6 @@ def test_refreshing_in_a_loop_does_not_grow_the_revocation_list(app, client, aut
 
 
 def test_revocations_are_pruned_once_the_tokens_they_refuse_have_expired(app, client, auth, monkeypatch):
-    from utils import clock
-
     crew = auth.login("crew")
     client.post("/api/auth/logout", headers=bearer(crew["access_token"]), json={"refresh_token": crew["refresh_token"]})
     assert client.post("/api/auth/refresh", headers=bearer(auth.login("vfx")["refresh_token"])).status_code == 200
@@ -355,10 +358,6 @@ def test_a_session_closed_by_logout_refuses_its_newest_refresh_token(client, aut
 
 # -- §3 Auth: only failures count; token answers are not cached --------------------------------------------
 def test_nine_concurrent_logins_with_the_right_password_all_succeed(app, users, monkeypatch):
-    import threading
-
-    from services import users as users_service
-
     logins = 9
     real_verify = users_service.verify_password
     all_checking = threading.Barrier(logins, timeout=5)
@@ -401,13 +400,6 @@ def test_every_json_answer_sends_nosniff(client, method, url, status):
 
 
 def test_the_development_server_names_no_server_software(app):
-    import http.client
-    import threading
-
-    from werkzeug.serving import make_server
-
-    from app import AnonymousRequestHandler
-
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=AnonymousRequestHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -427,8 +419,6 @@ def test_the_development_server_names_no_server_software(app):
 
 @pytest.mark.serving
 def test_gunicorn_names_no_server_software(tmp_path):
-    from bench.server import Gunicorn
-
     environment = {"PRODSIGHT_DATA_DIR": str(tmp_path / "data"), "PRODSIGHT_UPLOAD_DIR": str(tmp_path / "uploads"),
                    "PRODSIGHT_ENV": "production"}
     server = Gunicorn(environment, workers=1, threads=2, log_path=str(tmp_path / "gunicorn.log"))
@@ -468,13 +458,6 @@ def test_a_preflight_from_another_origin_gets_no_cors_headers(client):
 
 
 def test_a_revocation_list_written_by_an_older_version_still_refuses_its_tokens(app, client, users):
-    import datetime
-
-    from flask_jwt_extended import create_refresh_token, decode_token
-
-    from utils.auth import REVOKED
-    from utils.store import get_store
-
     with app.app_context():
         old = create_refresh_token(identity=users["crew"]["id"])  # no session: what an older version issued
         claims = decode_token(old)
