@@ -5,6 +5,7 @@ import sys
 from flask import Flask, request
 from flask_cors import CORS
 from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.serving import WSGIRequestHandler
 
 import cli
 import routes
@@ -58,6 +59,7 @@ def create_app(config=None):
     cli.init_app(app)
     _limit_json_bodies(app)
     _seed_on_first_request(app)
+    _harden_answers(app)
     return app
 
 
@@ -91,6 +93,32 @@ def _limit_json_bodies(app):
             raise RequestEntityTooLarge()
 
 
+def _harden_answers(app):
+    """SPEC §2 and §6: no answer is sniffed into another type, and a browser's preflight to any
+    /api URL, known or not, is a 200 (flask-cors adds its headers for an allowed origin), so the
+    request it precedes gets its JSON 404 instead of a CORS failure."""
+
+    @app.before_request
+    def answer_every_preflight():
+        if (request.method == "OPTIONS" and request.routing_exception is not None
+                and request.path.startswith("/api/") and "Access-Control-Request-Method" in request.headers):
+            return app.response_class(status=200)
+        return None
+
+    @app.after_request
+    def no_sniffing(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
+
+class AnonymousRequestHandler(WSGIRequestHandler):
+    """The development server without its ``Server: Werkzeug/... Python/...`` header (SPEC §2)."""
+
+    def send_header(self, keyword, value):
+        if keyword.lower() != "server":
+            super().send_header(keyword, value)
+
+
 def _seed_on_first_request(app):
     """Serving an empty data directory creates the demo production before the first response.
     CLI commands serve no request, so they never seed implicitly."""
@@ -114,4 +142,5 @@ if __name__ == "__main__":
         application = create_app()
     except settings.ConfigError as exc:
         sys.exit(f"Prodsight cannot start: {exc}")
-    application.run(host=application.config["HOST"], port=application.config["PORT"])
+    application.run(host=application.config["HOST"], port=application.config["PORT"],
+                    request_handler=AnonymousRequestHandler)

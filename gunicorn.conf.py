@@ -25,3 +25,11 @@ access_log_format = '%(h)s %(p)s "%(r)s" %(s)s %(b)s %(M)sms'
 
 # Trust X-Forwarded-* only from the reverse proxy in front (same host by default).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# No answer names the server software (SPEC §2): gunicorn has no setting for its `Server: gunicorn`
+# header, so its response drops that one line of the headers it adds (gunicorn is pinned).
+from gunicorn.http import wsgi as _gunicorn_wsgi  # noqa: E402
+
+_default_headers = _gunicorn_wsgi.Response.default_headers
+_gunicorn_wsgi.Response.default_headers = lambda self: [
+    line for line in _default_headers(self) if not line.lower().startswith("server:")]

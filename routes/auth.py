@@ -7,12 +7,13 @@ from utils.requests import json_body
 from utils.responses import ok
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
+NO_STORE = {"Cache-Control": "no-store"}  # answers that carry tokens are kept by no cache (SPEC §3 Auth)
 
 
 @bp.post("/login")
 @requires(PUBLIC)
 def login():
-    return ok(auth_service.login(json_body()), "Logged in")
+    return ok(auth_service.login(json_body()), "Logged in", headers=NO_STORE)
 
 
 @bp.get("/me")
@@ -24,7 +25,7 @@ def me():
 @bp.post("/refresh")
 @requires(SIGNED_IN, refresh=True)
 def refresh():
-    return ok(auth_service.refresh(g.token), "Token refreshed")
+    return ok(auth_service.refresh(g.token, g.user), "Token refreshed", headers=NO_STORE)
 
 
 @bp.post("/logout")

@@ -15,8 +15,10 @@ from utils.errors import Forbidden, NotFound, ValidationError
 from utils.listing import ListSpec, query
 from utils.permissions import can
 from utils.store import get_store
-from utils.validation import SERVER_OWNED, Enum, Field, Number, Reference, String, StringList, validate
+from utils.validation import SERVER_OWNED, Field, Number, Reference, String, StringList, validate
 
+# A category is free text, kept as sent (the frontend sends its own words: Footage, Concept,
+# other); these are the ones the server infers from the type when none is sent.
 CATEGORIES = ("storyboard", "call_sheet", "script", "reference", "concept_art", "vfx",
               "image", "video", "audio", "document", "archive")
 
@@ -84,7 +86,7 @@ class Tags(Field):
 FORM_SCHEMA = {
     "description": String(max_len=5000, default=""),
     "tags": Tags(default=list),
-    "category": Enum(CATEGORIES, nullable=True, default=None),
+    "category": String(min_len=1, max_len=50, default=None),
     "sceneId": Reference(),
     "shotId": Reference(),
 }
@@ -93,7 +95,7 @@ STORED_SCHEMA = {
     "filename": String(pattern=uploads.STORED_NAME.pattern, hint="is not a generated stored name"),
     "size": Number(minimum=0, integer=True),
     "type": String(min_len=1),
-    "category": Enum(CATEGORIES),
+    "category": String(min_len=1, max_len=50),
     "description": String(max_len=5000),
     "tags": StringList(max_items=100, max_len=100),
     "sceneId": Reference(),
@@ -105,9 +107,8 @@ STORED_SCHEMA = {
 }
 
 LISTING = ListSpec(
-    enums={"category": CATEGORIES},
     exact=("sceneId", "shotId", "uploadedBy"),
-    exact_ci=("type",),
+    exact_ci=("type", "category"),
     text=("name", "description", "tags"),
     sortable=("id", "name", "size", "type", "category", "uploadDate"),
 )

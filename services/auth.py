@@ -1,10 +1,12 @@
 """Login with cross-process throttling, refresh-token rotation and logout (SPEC §3 Auth)."""
+import uuid
+
 from flask import current_app
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
 
 from services import users as users_service
 from utils import clock
-from utils.auth import revoke, seconds_until
+from utils.auth import NUMBER, SESSION, STAMP, number_of, password_stamp, revoke, seconds_until, session_of
 from utils.errors import ApiError, Unauthorized, ValidationError
 from utils.store import get_store
 from utils.validation import String, validate
@@ -34,35 +36,38 @@ def login(body):
     key = login_name.strip().lower()
     _refuse_if_throttled(key)
     user = users_service.find_by_login(key)
-    # The attempt is counted before the password is checked, under the lock that checks the count,
-    # so N concurrent guesses cannot all slip past the limit while their hashes are computed.
-    attempt = _reserve_attempt(key)
-    try:
-        valid = users_service.verify_password(user, fields["password"])
-    except BaseException:
-        _release_attempt(key, attempt)
-        raise
-    if not valid:
-        raise Unauthorized(BAD_CREDENTIALS)  # the reserved attempt stays, as a failure
+    # Only a failed check counts, so any number of right passwords at once all get in. Guesses
+    # made at once are all checked, but a failure is counted under the lock that checks the limit,
+    # and a success is refused (429) once the limit was reached meanwhile: of N guesses at once, at
+    # most MAX_FAILURES are answered "wrong" and a right one gets in only before they are.
+    if not users_service.verify_password(user, fields["password"]):
+        _count_failure(key)
+        raise Unauthorized(BAD_CREDENTIALS)
     _clear_failures(key)
-    return {**issue_tokens(user["id"]), "user": users_service.public(user)}
+    return {**issue_tokens(user), "user": users_service.public(user)}
 
 
-def issue_tokens(user_id):
+def issue_tokens(user, session=None):
+    """A new token pair for ``user`` as stored when checked; ``session`` (id, number) continues a
+    refresh rotation, else a new session starts (a login)."""
+    session_id, number = session or (uuid.uuid4().hex, 0)
+    stamp = {STAMP: password_stamp(user)}
     expires = current_app.config["JWT_ACCESS_TOKEN_EXPIRES"]
     return {
-        "access_token": create_access_token(identity=user_id),
-        "refresh_token": create_refresh_token(identity=user_id),
+        "access_token": create_access_token(identity=user["id"], additional_claims=stamp),
+        "refresh_token": create_refresh_token(identity=user["id"],
+                                              additional_claims={**stamp, SESSION: session_id, NUMBER: number}),
         "token_type": "Bearer",
         "expires_in": int(expires.total_seconds()),
     }
 
 
-def refresh(claims):
+def refresh(claims, user):
     """Rotate: the refresh token presented is revoked and a new pair is issued, once."""
-    if not revoke(claims):  # another request rotated this token since it was checked
+    lifetime = current_app.config["JWT_REFRESH_TOKEN_EXPIRES"].total_seconds()
+    if not revoke(claims, lifetime):  # another request rotated this token since it was checked
         raise Unauthorized("Token has been revoked: log in again")
-    return issue_tokens(claims["sub"])
+    return issue_tokens(user, (session_of(claims), number_of(claims) + 1))
 
 
 def logout(claims, body):
@@ -106,8 +111,8 @@ def _refuse_if_throttled(key):
         raise refusal
 
 
-def _reserve_attempt(key):
-    """Count an attempt as a failure up front (429 when the name is throttled); returns its moment."""
+def _count_failure(key):
+    """Count a failed attempt; a 429 instead when the name reached the limit while it was checked."""
     with get_store().transaction(ATTEMPTS) as attempts:
         for name in list(attempts):  # prune every stale entry while we hold the lock
             attempts[name] = _recent_failures(attempts, name)
@@ -116,21 +121,14 @@ def _reserve_attempt(key):
         refusal = _throttled(attempts.get(key, []))
         if refusal:
             raise refusal  # leaves the file untouched
-        moment = clock.now()
-        attempts.setdefault(key, []).append(moment)
-    return moment
-
-
-def _release_attempt(key, moment):
-    """Take back a reserved attempt whose check could not be made (an error, not a wrong password)."""
-    with get_store().transaction(ATTEMPTS) as attempts:
-        if moment in attempts.get(key, []):
-            attempts[key].remove(moment)
-            if not attempts[key]:
-                del attempts[key]
+        attempts.setdefault(key, []).append(clock.now())
 
 
 def _clear_failures(key):
+    """A success forgets the name's failures, unless they reached the limit while it was checked."""
     if key in get_store().read(ATTEMPTS):
         with get_store().transaction(ATTEMPTS) as attempts:
+            refusal = _throttled(_recent_failures(attempts, key))
+            if refusal:
+                raise refusal
             attempts.pop(key, None)

@@ -4,11 +4,17 @@ Every route declares what it needs with exactly one ``@requires(...)`` line: ``P
 ``SIGNED_IN`` (any valid access token; the service applies ownership rules) or a permission from
 ``utils.permissions``. The user is re-read from the store on every request, so a role change or a
 deletion applies at once.
+
+Every token carries a stamp of its user's password hash (``password_stamp``), checked against the
+user as stored now: setting a password makes a new hash (a new salt, even for the same password),
+so every token issued before it, access and refresh, is refused from then on (SPEC §3 Auth).
 """
 import functools
+import hashlib
+import hmac
 import math
 
-from flask import g
+from flask import current_app, g
 from flask_jwt_extended import get_current_user, get_jwt, verify_jwt_in_request
 from flask_jwt_extended.exceptions import (
     JWTExtendedException,
@@ -28,6 +34,8 @@ from utils.store import get_store
 PUBLIC = "public"
 SIGNED_IN = "signed-in"
 REVOKED = "revoked_tokens"
+STAMP = "pw"  # the claim holding the password stamp
+SESSION, NUMBER = "sid", "n"  # a refresh token's session (one login) and its place in the rotation
 
 
 def requires(permission, refresh=False):
@@ -68,27 +76,66 @@ def authenticate(refresh=False):
         raise Unauthorized("Invalid token") from None
     g.user = get_current_user()
     g.token = get_jwt()
+    if not hmac.compare_digest(str(g.token.get(STAMP)), password_stamp(g.user)):
+        raise Unauthorized("Session ended: the password was changed; log in again")
+
+
+def password_stamp(user):
+    """A keyed digest of the user's password hash: it changes whenever a password is set, and tells
+    nothing about the hash to whoever reads the token."""
+    key = current_app.config["JWT_SECRET_KEY"].encode("utf-8")
+    return hmac.new(key, user["passwordHash"].encode("utf-8"), hashlib.sha256).hexdigest()[:22]
 
 
 # -- revocation, persisted so it holds across restarts and worker processes ------------------
-def revoke(claims):
-    """Revoke a decoded token until it would have expired anyway; prune entries past expiry.
+# One document, one entry per revoked access token (by its jti) and per refresh session (by its sid):
+# a session's entry holds the number of the one refresh token it still accepts (rotation moves it
+# on, logout closes it with None). A client refreshing in a loop so rewrites one entry instead of
+# adding one a call, and an entry is pruned once every token it can refuse has expired: the
+# document holds no more than the tokens still alive.
+def revoke(claims, lifetime=None):
+    """Revoke a decoded token until it would have expired anyway; prune entries past expiry. A
+    refresh token given ``lifetime`` (seconds) is rotated: its session then accepts only the next
+    one, which expires ``lifetime`` from now; without, its session is closed.
 
     Returns False when the token was already revoked: the check and the write share the lock, so
     of two requests racing with one refresh token only one wins the rotation.
     """
     with get_store().transaction(REVOKED) as revoked:
         moment = clock.now()
-        for jti in [jti for jti, entry in revoked.items() if entry["expires"] < moment]:
-            del revoked[jti]
-        if claims["jti"] in revoked:
+        for key in [key for key, entry in revoked.items() if entry["expires"] < moment]:
+            del revoked[key]
+        if _revoked(revoked, claims):
             return False
-        revoked[claims["jti"]] = {"type": claims["type"], "expires": claims["exp"]}
+        if claims["type"] != "refresh":
+            revoked[claims["jti"]] = {"type": claims["type"], "expires": claims["exp"]}
+        elif lifetime is None:
+            expires = max(claims["exp"], revoked.get(session_of(claims), {}).get("expires", 0))
+            revoked[session_of(claims)] = {"type": "session", "next": None, "expires": expires}
+        else:
+            revoked[session_of(claims)] = {"type": "session", "next": number_of(claims) + 1,
+                                           "expires": math.ceil(moment + lifetime)}
     return True
 
 
 def is_revoked(claims):
-    return claims["jti"] in get_store().read(REVOKED)
+    return _revoked(get_store().read(REVOKED), claims)
+
+
+def _revoked(revoked, claims):
+    if claims["type"] != "refresh":
+        return claims["jti"] in revoked
+    session = revoked.get(session_of(claims))  # an older version's entry (by jti) has no "next": revoked
+    return session is not None and session.get("next") != number_of(claims)
+
+
+def session_of(claims):
+    """A refresh token's session; one made without (by hand, or by an older version) is its own."""
+    return claims.get(SESSION) or claims["jti"]
+
+
+def number_of(claims):
+    return claims.get(NUMBER, 0)
 
 
 def init_app(app):
@@ -98,6 +145,11 @@ def init_app(app):
     @jwt.user_lookup_loader
     def load_user(_header, claims):
         return get_store().read("users")["items"].get(claims["sub"])
+
+    @jwt.additional_claims_loader
+    def stamp(identity):  # login and refresh pass the stamp of the very record they checked
+        user = get_store().read("users")["items"].get(identity)
+        return {STAMP: password_stamp(user)} if user else {}
 
     @jwt.token_in_blocklist_loader
     def check_revoked(_header, claims):

@@ -15,6 +15,7 @@ from werkzeug.exceptions import RequestedRangeNotSatisfiable
 from werkzeug.http import quote_etag
 
 CHUNK = 256 * 1024
+MAX_DIGITS = 18  # a byte position of 19 digits or more is past the end of any file
 MAX_RANGES = 32  # more, after merging overlaps, is a request to ignore (RFC 9110 §14.2 allows it)
 
 
@@ -45,9 +46,10 @@ def _several_ranges(request, etag, size):
     """The satisfiable ranges of a multi-range request, sorted and merged where they overlap, or
     None when werkzeug's single-range handling applies (one range, another unit, a stale
     If-Range, too many ranges). werkzeug's own parser refuses ranges out of order or overlapping,
-    which RFC 9110 allows, so they are parsed here."""
+    which RFC 9110 allows, so they are parsed here; a single range is checked here too, since
+    werkzeug reads ``bytes=-0`` as the whole file where RFC 9110 §14.1.1 finds it unsatisfiable."""
     units, _, specs = request.headers.get("Range", "").partition("=")
-    if "," not in specs or units.strip().lower() != "bytes":
+    if not specs or units.strip().lower() != "bytes":
         return None
     if_range = request.headers.get("If-Range")
     if if_range is not None and if_range.strip() != quote_etag(etag):
@@ -58,6 +60,8 @@ def _several_ranges(request, etag, size):
     spans = sorted(span for span in (_span(start, stop, size) for start, stop in parsed) if span)
     if not spans:
         raise RequestedRangeNotSatisfiable(length=size)
+    if len(parsed) == 1:
+        return None
     merged = [list(spans[0])]
     for start, stop in spans[1:]:
         if start <= merged[-1][1]:
@@ -68,13 +72,15 @@ def _several_ranges(request, etag, size):
 
 
 def _parse_spec(spec):
-    """``first-last``, ``first-`` or ``-suffix`` as (start, stop exclusive or None); None if malformed."""
+    """``first-last``, ``first-`` or ``-suffix`` as (start, stop exclusive or None); None if malformed,
+    or if a number runs past ``MAX_DIGITS`` (no file is that long, and int() of thousands of digits fails)."""
     first, dash, last = spec.strip().partition("-")
     first, last = first.strip(), last.strip()
-    if not dash or not all(part.isascii() and part.isdigit() for part in (first, last) if part):
+    if not dash or not all(part.isascii() and part.isdigit() and len(part) <= MAX_DIGITS
+                           for part in (first, last) if part):
         return None
     if not first:
-        return (-int(last), None) if last else None
+        return (-int(last), None) if last and int(last) else None  # a suffix of 0 bytes selects nothing
     if last and int(last) < int(first):
         return None
     return int(first), (int(last) + 1 if last else None)

@@ -14,7 +14,7 @@ import contextlib
 import json
 import os
 
-from utils.durable import fsync_dir
+from utils.durable import fsync_dir, private
 
 ID_WIDTH = 12
 BLOCK = 64 * 1024
@@ -55,7 +55,7 @@ class EventLog:
     @contextlib.contextmanager
     def _open_for_append(self):
         created = not os.path.exists(self.path)
-        fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+        fd = private(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT)
         try:
             if created:
                 fsync_dir(os.path.dirname(self.path))  # the new name must survive a crash too

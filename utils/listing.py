@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from utils.errors import ValidationError
 
 MAX_PER_PAGE = 500
+MAX_PAGE = 10**9  # pages past the end are empty; past this the number is a typo or a probe
 DEFAULT_PER_PAGE = 50
 
 
@@ -116,18 +117,22 @@ def paging(args):
 def _paging(args, errors):
     if "page" not in args and "per_page" not in args:
         return None
-    number = _positive_int(args.get("page", "1"), "page", errors)
-    per_page = _positive_int(args.get("per_page", str(DEFAULT_PER_PAGE)), "per_page", errors)
-    if per_page and per_page > MAX_PER_PAGE:
-        errors["per_page"] = f"must be at most {MAX_PER_PAGE}"
+    number = _whole_number(args.get("page", "1"), "page", MAX_PAGE, errors)
+    per_page = _whole_number(args.get("per_page", str(DEFAULT_PER_PAGE)), "per_page", MAX_PER_PAGE, errors)
     return number, per_page
 
 
-def _positive_int(raw, name, errors):
-    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+def _whole_number(raw, name, maximum, errors):
+    """A query value as a whole number from 1 to ``maximum``; its length is checked before ``int()``
+    reads it, so thousands of digits are a 400 like any other bad value."""
+    digits = raw.lstrip("0") if raw.isascii() and raw.isdigit() else ""
+    if not digits:
         errors[name] = "must be a whole number of at least 1"
-        return None
-    return int(raw)
+    elif len(digits) > len(str(maximum)) or int(digits) > maximum:
+        errors[name] = f"must be at most {maximum}"
+    else:
+        return int(digits)
+    return None
 
 
 def _id_key(value):

@@ -19,7 +19,9 @@ def dumps(value, default=None):
     except orjson.JSONEncodeError:
         # Retried with the standard library, which takes big integers and non-string keys (as
         # strings); anything that is not JSON at all (an object()) raises TypeError from here too.
-        return json.dumps(value, default=default, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        # A lone surrogate (a client's "\ud800" echoed in an error) is written as that same escape.
+        text = json.dumps(value, default=default, ensure_ascii=False, separators=(",", ":"))
+        return text.encode("utf-8", "backslashreplace")
 
 
 def loads(raw):
@@ -39,6 +41,16 @@ def through_json(value):
 class JSONProvider(DefaultJSONProvider):
     """Flask's JSON with orjson for responses; request bodies keep Flask's own parser."""
 
+    def loads(self, s, **kwargs):
+        # An integer of thousands of digits in a request body is read as a float (infinity), which
+        # the validator refuses naming its field, instead of int() refusing the whole body.
+        kwargs.setdefault("parse_int", _int_or_float)
+        return super().loads(s, **kwargs)
+
     def response(self, *args, **kwargs):
         value = self._prepare_response_obj(args, kwargs)
         return self._app.response_class(dumps(value, default=self.default) + b"\n", mimetype=self.mimetype)
+
+
+def _int_or_float(text):
+    return int(text) if len(text) <= 30 else float(text)

@@ -37,7 +37,7 @@ from typing import NamedTuple
 
 from utils.serialise import dumps, loads, through_json
 
-from utils.durable import fsync_dir
+from utils.durable import OWNER_ONLY, fsync_dir, make_private, private
 from utils.eventlog import EventLog
 
 TEMP_SUFFIX = ".tmp"
@@ -85,7 +85,8 @@ class Store:
     def __init__(self, data_dir):
         self.data_dir = os.path.abspath(data_dir)
         self.lock_dir = os.path.join(self.data_dir, ".locks")
-        os.makedirs(self.lock_dir, exist_ok=True)
+        os.makedirs(self.lock_dir, mode=OWNER_ONLY, exist_ok=True)
+        make_private(self.data_dir)  # files an older version made readable by others (SPEC §5)
         self._defaults = {}
         self._cache = {}  # name -> Snapshot of the file's version
         self._journal_read = {}  # name -> bytes of its journal already read
@@ -200,7 +201,7 @@ class Store:
             "removed": list(changes.removed),
         }
         with contextlib.suppress(OSError):  # only a shortcut: the write itself is already done
-            with open(self._journal_path(name), "ab") as handle:
+            with open(self._journal_path(name), "ab", opener=private) as handle:
                 if handle.tell() > JOURNAL_LIMIT:
                     handle.truncate(0)
                 handle.write(dumps(entry) + b"\n")
@@ -209,7 +210,7 @@ class Store:
     @contextlib.contextmanager
     def lock(self, name):
         """Hold the exclusive cross-process lock of one document."""
-        with open(os.path.join(self.lock_dir, f"{name}.lock"), "a+") as handle:
+        with open(os.path.join(self.lock_dir, f"{name}.lock"), "a+", opener=private) as handle:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
             try:
                 yield
@@ -266,7 +267,7 @@ class Store:
             return self._groups.setdefault(name, _Group())
 
     def _acquire(self, name):
-        handle = open(os.path.join(self.lock_dir, f"{name}.lock"), "a+")
+        handle = open(os.path.join(self.lock_dir, f"{name}.lock"), "a+", opener=private)
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         return handle
 
@@ -353,6 +354,7 @@ class Store:
         except FileNotFoundError:
             previous_mtime = 0
         mtime = max(time.time_ns(), previous_mtime + 1)
+        # mkstemp creates the file mode 600, like every file the store makes (utils.durable).
         fd, temp_path = tempfile.mkstemp(dir=self.data_dir, prefix=f".{name}.json.", suffix=TEMP_SUFFIX)
         try:
             with os.fdopen(fd, "wb") as handle:

@@ -19,9 +19,10 @@ import tempfile
 from flask import current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
+from werkzeug.wsgi import get_input_stream
 
 from utils.errors import ApiError, NotFound, ValidationError
-from utils.durable import fsync_dir
+from utils.durable import OWNER_ONLY, fsync_dir, make_private
 
 log = logging.getLogger("prodsight")
 
@@ -29,6 +30,7 @@ PART_PREFIX, PART_SUFFIX = ".upload-", ".part"
 STORED_NAME = re.compile(r"[0-9a-f]{32}\.[a-z0-9]{1,8}")  # what ``Upload.keep`` generates
 FORM_SLACK = 1024 * 1024  # the multipart headers and text fields around the file
 HEAD_BYTES = 16  # enough for every file signature the assets service checks
+MAX_PARTS = 20  # a file and its text fields; more is a 400 before the part past it is opened (SPEC §2)
 
 
 class Upload:
@@ -118,9 +120,11 @@ def receive():
         max_form_parts=request.max_form_parts,
         silent=False,
     )
+    stream = _AtMostParts(get_input_stream(request.environ, max_content_length=limit + FORM_SLACK),
+                          request.mimetype_params.get("boundary", ""))
     try:
         try:
-            _, form, files = parser.parse_from_environ(request.environ)
+            _, form, files = parser.parse(stream, request.mimetype, request.content_length, request.mimetype_params)
         except ValueError as exc:
             raise ApiError(f"Malformed multipart body: {exc}", errors={"body": "must be multipart/form-data"}) from None
         yield Received(_single_values(form), [(name, storage.stream) for name, storage in files.items(multi=True)])
@@ -138,6 +142,28 @@ def from_bytes(name, data):
         yield upload
     finally:
         upload.discard()
+
+
+class _AtMostParts:
+    """The request body as the multipart parser reads it, counting the boundary delimiters as they
+    go by: past ``MAX_PARTS`` parts (and the closing delimiter) the read is a 400, so the parser
+    never opens a temp file for a part past the limit, and no request holds hundreds of files."""
+
+    def __init__(self, stream, boundary):
+        self._stream = stream
+        self._delimiter = b"--" + boundary.encode("ascii", "replace")
+        self._tail = b""  # the last bytes read, too short to hold a whole delimiter
+        self._delimiters = 0
+
+    def read(self, size=-1):
+        data = self._stream.read(size)
+        window = self._tail + data
+        self._delimiters += window.count(self._delimiter)
+        self._tail = window[-(len(self._delimiter) - 1):]
+        if self._delimiters > MAX_PARTS + 1:
+            raise ValidationError({"body": f"must have at most {MAX_PARTS} parts (the file and its fields)"},
+                                  message="Too many parts in the multipart body")
+        return data
 
 
 def _single_values(form):
@@ -208,7 +234,8 @@ def remove_stale_parts():
 
 
 def init_app(app):
-    os.makedirs(app.config["UPLOAD_DIR"], exist_ok=True)
+    os.makedirs(app.config["UPLOAD_DIR"], mode=OWNER_ONLY, exist_ok=True)
+    make_private(app.config["UPLOAD_DIR"])  # a production's footage is its owner's only, like its data
     with app.app_context():
         for entry in remove_stale_parts():
             log.warning("Removed %s, left by an interrupted upload", entry)

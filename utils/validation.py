@@ -15,6 +15,8 @@ MISSING = object()
 DATE_PATTERN = r"\d{4}-\d{2}-\d{2}"
 TIMESTAMP_PATTERN = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})"
 SERVER_OWNED = frozenset({"id", "createdAt", "updatedAt", "createdBy", "modifiedBy", "uploadedBy"})
+# The largest number any field holds: what a JavaScript client reads back exactly (2^53 - 1).
+MAX_MAGNITUDE = 2**53 - 1
 
 
 class FieldError(ValueError):
@@ -34,6 +36,7 @@ class Field:
             if self.nullable:
                 return None
             raise FieldError("must not be null")
+        _refuse_unstorable(value)
         return self.check(value)
 
     def check(self, value):
@@ -272,6 +275,27 @@ class ObjectList(Field):
         if required:
             item["required"] = required
         return {"type": "array", "maxItems": self.max_items, "items": item}
+def _refuse_unstorable(value):
+    """What no field of any type holds, wherever it sits in the value: a number beyond
+    ``MAX_MAGNITUDE`` (a 400-digit integer, or the infinity ``1e400`` parses to) and a string that
+    is not Unicode text (a lone surrogate such as ``"\\ud800"``, which cannot be written as UTF-8)."""
+    if isinstance(value, str):
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise FieldError("must be valid Unicode text (it holds a lone surrogate)") from None
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        if abs(value) > MAX_MAGNITUDE:
+            raise FieldError(f"must be a number between -{MAX_MAGNITUDE} and {MAX_MAGNITUDE}")
+    elif isinstance(value, list):
+        for item in value:
+            _refuse_unstorable(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_unstorable(key)
+            _refuse_unstorable(item)
+
 
 def parse_date(value):
     """Check a ``YYYY-MM-DD`` string naming a real calendar day; return it unchanged."""
