@@ -54,12 +54,11 @@ class SlowClients:
                 except OSError:
                     self.refused += 1
                     continue
-                if kind is None:  # slow body: the headers go at once
-                    sock.sendall(SLOW_BODY_HEAD)
-                    kind_left = b"{" + b" " * 99_998 + b"}"
-                else:
-                    kind_left = kind
-                self.sockets.append([sock, kind_left])
+                # a first byte at once (for a slow body, the whole header and the body's first byte)
+                left = SLOW_HEADER if kind is not None else SLOW_BODY_HEAD + b"{" + b" " * 99_998 + b"}"
+                first = len(SLOW_BODY_HEAD) + 1 if kind is None else 1
+                sock.sendall(left[:first])
+                self.sockets.append([sock, left[first:]])
                 self.opened += 1
         self.dropped = 0
         self._stop = threading.Event()
@@ -115,7 +114,6 @@ def measure(name, args, work_dir):
         slow = SlowClients(server.port, args.header, args.body)
         results = {"health": [], "write": []}
         try:
-            time.sleep(BYTE_EVERY + 0.5)  # every slow client has sent a first byte
             deadline = time.monotonic() + args.duration
             number = 0
             while time.monotonic() < deadline:
