@@ -185,7 +185,7 @@ def test_a_revoked_token_is_refused_by_every_worker_and_after_a_restart(serve, t
 
 def test_sigkill_in_the_middle_of_writes_keeps_every_file_parseable_and_every_acknowledged_write(
         serve, environment):
-    rng = random.Random()
+    rng = random.Random(11)  # when each of the three kills falls: the same on every run
     data_dir = environment["PRODSIGHT_DATA_DIR"]
     server = serve()
     headers = login(server, "producer", PASSWORD)
