@@ -18,7 +18,7 @@ import os
 import sys
 import time
 
-LOCK_POLL_FIRST, LOCK_POLL_MAX = 0.0005, 0.01  # seconds between two tries of a contended lock
+LOCK_POLL_FIRST, LOCK_POLL_MAX = 0.0002, 0.002  # seconds between two tries of a contended lock
 
 # Errors of the disk itself, not of the program: the answer is a 507 or a 503, never a 500.
 STORAGE_ERRNOS = {errno.ENOSPC: 507, errno.EDQUOT: 507, errno.EIO: 503, errno.EROFS: 503}
