@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.slowclients [--header 200] [--body 50] [--duration 20]
                                           [--setups gthread,gthread-64,gevent] [--workers 2]
+    .venv/bin/python -m bench.slowclients --writes [--setups gthread,gevent]   # the cost, without them
 
 For each serving setup it starts gunicorn (``gunicorn.conf.py``, on 127.0.0.1) on a fresh demo
 data directory, logs in, then opens ``--header`` connections that send a request's header one byte
@@ -22,6 +23,7 @@ import tempfile
 import threading
 import time
 
+from bench import load
 from bench.server import Gunicorn, login, send
 
 SECRET = "slow-clients-bench-secret-key-long-enough-0123"
@@ -127,6 +129,33 @@ def measure(name, args, work_dir):
         server.stop()
 
 
+def compare_writes(args, work_dir):
+    """Write throughput of each setup without slow clients: every server started at once, then
+    ``POST /api/tasks`` from 8 connections in alternating slices, so the machine's load hits all alike."""
+    servers, targets = [], {}
+    try:
+        for name in args.setups.split(","):
+            worker_class, threads = SETUPS[name]
+            env = {"PRODSIGHT_DATA_DIR": os.path.join(work_dir, f"writes-{name}", "data"),
+                   "PRODSIGHT_UPLOAD_DIR": os.path.join(work_dir, f"writes-{name}", "uploads"),
+                   "SECRET_KEY": SECRET, "JWT_SECRET_KEY": SECRET, "PRODSIGHT_DEMO_PASSWORD": PASSWORD,
+                   "PRODSIGHT_ENV": "development", "JWT_ACCESS_TOKEN_EXPIRES": "86400"}
+            server = Gunicorn(env, workers=args.workers, threads=threads, worker_class=worker_class,
+                              log_path=os.path.join(work_dir, f"writes-{name}.log"))
+            servers.append(server)
+            server.wait_ready()
+            targets[name] = (server.port, "POST", "/api/tasks", login(server, "producer", PASSWORD),
+                             '{"title": "bench {n}"}')
+        runs = {name: [] for name in targets}
+        for _ in range(4):
+            for name, target in targets.items():
+                runs[name].append(load.run(*target, duration=args.duration / 4))
+        return {name: load._combine(results) for name, results in runs.items()}
+    finally:
+        for server in servers:
+            server.stop()
+
+
 def summary(samples):
     ok = [seconds for answered, seconds in samples if answered]
     if not ok:
@@ -143,7 +172,18 @@ def main(argv=None):
     parser.add_argument("--duration", type=float, default=20, help="seconds of probing per setup (default 20)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument("--setups", default=",".join(SETUPS), help=f"comma-separated, of {', '.join(SETUPS)}")
+    parser.add_argument("--writes", action="store_true",
+                        help="instead: write throughput of each setup without slow clients, side by side")
     args = parser.parse_args(argv)
+    if args.writes:
+        with tempfile.TemporaryDirectory(prefix="prodsight-writes-") as work_dir:
+            results = compare_writes(args, work_dir)
+        print(f"# POST /api/tasks, 8 connections ({load.generator()}), {args.workers} workers, 4 alternating slices "
+              f"of {args.duration / 4:g} s each; load {os.getloadavg()[0]:.1f}")
+        print("| setup | req/s | p50 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|")
+        for name, result in results.items():
+            print(f"| {name} | {result.rps:.0f} | {result.p50_ms:.1f} | {result.p99_ms:.0f} | {result.errors} |")
+        return
     print(f"# {args.header} slow-header + {args.body} slow-body connections, one byte every {BYTE_EVERY:g} s; "
           f"{args.workers} workers; probes with a {PROBE_TIMEOUT:g} s timeout for {args.duration:g} s; "
           f"Python {platform.python_version()}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
