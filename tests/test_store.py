@@ -582,12 +582,18 @@ def test_files_stay_plain_json_with_non_ascii_kept(tmp_path):
 
 
 # -- group commit: threads of one process share writes ------------------------------------------
-def slow_writes(monkeypatch, seconds=0.02):
-    """Make each file write take a while (as a big fsync does) and count them."""
+def slow_writes(monkeypatch, seconds=0.02, first_waits_for=None):
+    """Make each file write take a while (as a big fsync does) and count them. With
+    ``first_waits_for``, the first write lasts until that condition holds instead (10 s at most)."""
     writes, replace = [], Store._replace
 
     def slow(self, name, payload):
-        time.sleep(seconds)
+        if first_waits_for is not None and not writes:
+            deadline = time.monotonic() + 10
+            while not first_waits_for() and time.monotonic() < deadline:
+                time.sleep(0.001)
+        else:
+            time.sleep(seconds)
         writes.append(name)
         return replace(self, name, payload)
 
@@ -614,7 +620,11 @@ def in_threads(count, work):
 
 def test_threads_inserting_at_once_share_writes_and_lose_nothing(tmp_path, monkeypatch):
     store = collection_store(tmp_path, "tasks")
-    writes = slow_writes(monkeypatch)
+    arrived, transaction = [], store.transaction
+    monkeypatch.setattr(store, "transaction", lambda name: arrived.append(name) or transaction(name))
+    # the first write lasts until all six threads have asked for a transaction: the five that queue
+    # behind it go in together on the next write, whatever the scheduler does
+    writes = slow_writes(monkeypatch, first_waits_for=lambda: len(arrived) >= 6)
     acknowledged = []
 
     def inserter(n):
