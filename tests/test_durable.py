@@ -82,3 +82,20 @@ def test_greenlets_of_three_processes_incrementing_one_counter_lose_no_update(tm
     assert max(outputs) == 3 * 10 * 10  # the last process to finish sees every increment
     with open(tmp_path / "counter.json") as handle:
         assert json.load(handle) == {"value": 300}
+
+
+def test_a_password_hash_lets_the_other_greenlets_of_the_worker_run(tmp_path):
+    [ticks] = run_patched("""
+        from werkzeug.security import check_password_hash, generate_password_hash
+        from utils.durable import off_the_loop
+        stored = generate_password_hash("a password", method="scrypt")
+        ticks = []
+        def ticker():
+            while True:
+                ticks.append(1)
+                gevent.sleep(0.001)
+        gevent.spawn(ticker)  # runs only when the hub is free
+        assert off_the_loop(check_password_hash, stored, "another") is False
+        print(json.dumps(len(ticks)))
+    """, tmp_path)
+    assert ticks > 0  # a hash on the hub's own thread would leave 0

@@ -10,7 +10,8 @@ OS thread, so a call that blocks in the kernel blocks them all. Two such calls m
 - ``fsync``, which can take tens of milliseconds. It runs in gevent's pool of OS threads while the
   greenlet that asked waits; the others keep serving. Nothing in that pool ever waits for a lock,
   so it cannot deadlock.
-Without gevent (threads, tests, the command line) both are the plain blocking calls.
+Without gevent (threads, tests, the command line) both are the plain blocking calls. A password
+hash (scrypt releases the GIL) goes to the same pool through ``off_the_loop``.
 """
 import errno
 import fcntl
@@ -85,6 +86,16 @@ def lock_exclusive(fd):
         except BlockingIOError:
             time.sleep(delay)  # patched by gevent: the other greenlets run meanwhile
             delay = min(delay * 2, LOCK_POLL_MAX)
+
+
+def off_the_loop(function, *args):
+    """``function(*args)``; under gevent in its pool of OS threads, for work that releases the GIL
+    (a password hash: 100+ ms of scrypt), so the worker keeps serving meanwhile."""
+    if cooperative():
+        import gevent
+
+        return gevent.get_hub().threadpool.apply(function, args)
+    return function(*args)
 
 
 def fsync(fd):
