@@ -8,15 +8,21 @@ import os
 wsgi_app = "app:create_app()"
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
 
-# Processes give parallelism; threads let a worker keep serving reads while another request of
-# the same worker waits on a lock or an fsync. Each worker holds the collections it serves in
-# memory (about 60 MB at 10,000 tasks), so size workers by memory as well as by cores.
+# Processes give parallelism. Each worker holds the collections it serves in memory (about 60 MB
+# at 10,000 tasks), so size workers by memory as well as by cores.
 workers = int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 2))
-threads = int(os.environ.get("PRODSIGHT_THREADS", "4"))  # > 1 selects the gthread worker
+# gevent: a greenlet per connection, so slow clients cost memory, not a thread each (a few slow
+# senders stalled the gthread worker: docs/serving.md, "Slow clients"). A request's headers must
+# arrive within ``keepalive`` seconds; each worker holds at most ``worker_connections`` connections.
+# The store's locks and fsyncs cooperate with it (utils/durable.py).
+# PRODSIGHT_WORKER_CLASS=gthread goes back to threads (PRODSIGHT_THREADS per worker).
+worker_class = os.environ.get("PRODSIGHT_WORKER_CLASS", "gevent")
+worker_connections = int(os.environ.get("PRODSIGHT_WORKER_CONNECTIONS", "1000"))
+threads = int(os.environ.get("PRODSIGHT_THREADS", "4"))  # the gthread worker's threads
 
 timeout = int(os.environ.get("PRODSIGHT_WORKER_TIMEOUT", "60"))  # a stuck worker is replaced
 graceful_timeout = 30  # SIGTERM lets requests in flight finish (a write is never cut halfway)
-keepalive = 5  # behind a reverse proxy keeping connections open
+keepalive = 5  # behind a reverse proxy keeping connections open; also the gevent worker's header deadline
 
 accesslog = "-"  # to stdout, for the process manager's log
 errorlog = "-"

@@ -21,12 +21,17 @@ def free_port():
 class Gunicorn:
     """One gunicorn master and its workers; ``stop()`` (or ``kill()``) ends the whole group."""
 
-    def __init__(self, env, workers=3, threads=4, app="app:create_app()", app_dir=ROOT, log_path=None):
+    def __init__(self, env, workers=3, threads=None, app="app:create_app()", app_dir=ROOT, log_path=None,
+                 worker_class=None):
         self.port = free_port()
         self.log_path = log_path
         self._log = open(log_path, "ab") if log_path else subprocess.DEVNULL
         command = [sys.executable, "-m", "gunicorn", "-c", CONF, "--chdir", app_dir,
-                   "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers), "--threads", str(threads), app]
+                   "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers)]
+        # None keeps what gunicorn.conf.py chooses
+        command += ["--threads", str(threads)] if threads is not None else []
+        command += ["--worker-class", worker_class] if worker_class is not None else []
+        command.append(app)
         self.process = subprocess.Popen(
             command, env={**os.environ, **env}, cwd=app_dir, start_new_session=True,
             stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,

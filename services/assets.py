@@ -11,6 +11,7 @@ import re
 from services import script, vfx
 from services.records import Records
 from utils import clock, uploads
+from utils.durable import StorageError
 from utils.errors import Forbidden, NotFound, ValidationError
 from utils.listing import ListSpec, query
 from utils.permissions import can
@@ -184,8 +185,9 @@ def store_file(file, fields, actor, side_effect=False):
     }
     try:
         return present(records.create(record, actor, side_effect=side_effect))
-    except BaseException:
-        uploads.remove(filename)
+    except BaseException as exc:
+        if not (isinstance(exc, StorageError) and exc.saved is None):  # else the record may be there
+            uploads.remove(filename)
         raise
 
 

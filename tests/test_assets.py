@@ -7,7 +7,7 @@ import os
 import pytest
 
 from services import assets as assets_service
-from utils import activity, uploads
+from utils import uploads
 
 ROLES = ("producer", "director", "pm", "crew", "vfx", "distribution")
 DELETE_ANY = {"producer", "pm"}

@@ -5,8 +5,10 @@ Its API client sends `Content-Type: application/json` on every request, GET and 
 and the Bearer token from the login answer; it shows `message` of every answer in a toast.
 """
 import datetime
+from pathlib import Path
 
 import pytest
+from flask_jwt_extended import create_access_token
 
 from utils.responses import count
 
@@ -262,3 +264,144 @@ def test_every_single_resource_get_sends_an_etag(demo, frontend):
         answer = frontend.send("GET", url)
         if rule.arguments and isinstance(answer.get_json()["data"], dict):
             assert answer.headers.get("ETag"), f"{url} sends no ETag"
+
+
+# -- the original frontend as published, and as docs/frontend.patch changes it (issue 20) -----------
+class OriginalClient:
+    """The published client: it logs in, ignores the tokens of the answer, and sends only
+    ``Content-Type: application/json`` afterwards, from its API client and its raw fetch calls."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def authenticate(self, username, password):
+        return self.client.post("/api/auth/login", json={"username": username, "password": password})
+
+    def request(self, method, path, body=None):
+        return self.client.open(path, method=method, json=body, headers={"Content-Type": "application/json"})
+
+
+class PatchedClient:
+    """docs/frontend.patch's ``src/api/client.ts``: both tokens kept from the login answer,
+    ``authHeaders()`` on every request (the raw fetch calls included), one refresh on a 401, and the
+    user is the backend's, from the login answer."""
+
+    def __init__(self, client):
+        self.client, self.storage = client, {}
+
+    def auth_headers(self, json=True):
+        headers = {"Content-Type": "application/json"} if json else {}
+        if "prodsight_access_token" in self.storage:
+            headers["Authorization"] = f"Bearer {self.storage['prodsight_access_token']}"
+        return headers
+
+    def keep_tokens(self, data):
+        self.storage.update(prodsight_access_token=data["access_token"], prodsight_refresh_token=data["refresh_token"])
+
+    def authenticate(self, username, password):
+        answer = self.request("POST", "/api/auth/login", {"username": username, "password": password})
+        self.keep_tokens(answer.get_json()["data"])
+        return answer.get_json()["data"]["user"]
+
+    def refresh_tokens(self):
+        answer = self.client.post("/api/auth/refresh", headers={
+            "Authorization": f"Bearer {self.storage['prodsight_refresh_token']}"})
+        if answer.status_code != 200:
+            self.storage.clear()
+            return False
+        self.keep_tokens(answer.get_json()["data"])
+        return True
+
+    def request(self, method, path, body=None, retried=False):
+        answer = self.client.open(path, method=method, json=body, headers=self.auth_headers())
+        if answer.status_code == 401 and not retried and path != "/api/auth/login" and self.refresh_tokens():
+            return self.request(method, path, body, retried=True)
+        return answer
+
+    def raw_fetch(self, path, body):
+        """The scheduling page's ``fetch(..., {method: 'POST', headers: authHeaders(), body})``."""
+        return self.client.post(path, json=body, headers=self.auth_headers())
+
+
+SCHEDULE_CONSTRAINTS = {  # what the scheduling page sends
+    "actor_constraints": {"Maya": {"max_consecutive_days": 3, "preferred_call_times": ["09:00", "10:00"]}},
+    "location_preferences": {"Radio Station": {"setup_time_hours": 2, "weather_dependent": False}},
+}
+
+
+def test_the_original_client_never_sends_the_token_so_every_call_after_login_is_a_401(demo):
+    original = OriginalClient(demo.test_client())
+    assert original.authenticate("producer", demo.config["DEMO_PASSWORD"]).status_code == 200
+    for method, path, body in [("GET", "/api/tasks", None), ("GET", "/api/users", None), ("GET", "/api/script", None),
+                               ("POST", "/api/tasks", {"title": "Never saved"})]:
+        answer = original.request(method, path, body)
+        assert answer.status_code == 401, (method, path)
+        assert answer.get_json()["success"] is False
+
+
+@pytest.mark.parametrize("username", ["prodmanager", "distmanager"])
+def test_the_original_hard_coded_demo_logins_are_not_the_backends(demo, username):
+    answer = OriginalClient(demo.test_client()).authenticate(username, "password123")
+    assert answer.status_code == 401
+
+
+@pytest.mark.parametrize("username, role", [("pm", "Production Manager"), ("distribution", "Distribution Manager")])
+def test_the_patched_client_signs_in_as_the_backends_user_and_sends_its_token(demo, username, role):
+    patched = PatchedClient(demo.test_client())
+    user = patched.authenticate(username, demo.config["DEMO_PASSWORD"])
+    assert (user["username"], user["role"]) == (username, role)  # what the auth context now keeps
+
+    me = patched.request("GET", "/api/auth/me")
+    assert me.status_code == 200 and me.get_json()["data"]["id"] == user["id"]
+    assert patched.request("GET", "/api/users").status_code == 200
+    assert patched.request("GET", "/api/script").status_code == 200
+
+
+def test_the_patched_client_creates_and_logs_out_with_its_token(demo):
+    patched = PatchedClient(demo.test_client())
+    patched.authenticate("producer", demo.config["DEMO_PASSWORD"])
+    created = patched.request("POST", "/api/tasks", {"title": "Sent with the token", "assigneeId": ""})
+    assert created.status_code == 201, created.get_json()
+
+    refresh_token = patched.storage["prodsight_refresh_token"]
+    assert patched.request("POST", "/api/auth/logout", {"refresh_token": refresh_token}, retried=True).status_code == 200
+    assert patched.request("GET", "/api/auth/me").status_code == 401  # both tokens revoked: no way back
+
+
+def test_the_patched_client_refreshes_once_when_its_access_token_has_expired(demo):
+    patched = PatchedClient(demo.test_client())
+    user = patched.authenticate("crew", demo.config["DEMO_PASSWORD"])
+    old_refresh = patched.storage["prodsight_refresh_token"]
+    with demo.app_context():
+        patched.storage["prodsight_access_token"] = create_access_token(
+            identity=user["id"], expires_delta=datetime.timedelta(seconds=-10))
+
+    answer = patched.request("GET", "/api/tasks")
+
+    assert answer.status_code == 200
+    assert patched.storage["prodsight_refresh_token"] != old_refresh  # rotated
+
+
+def test_the_scheduling_pages_raw_fetch_needs_the_token_the_patch_adds(demo):
+    path = "/api/ai/generate_gemini_schedule"
+    if not any(rule.rule == path for rule in demo.url_map.iter_rules()):
+        pytest.skip("the schedule domain is not in this tree yet")
+    without = demo.test_client().post(path, json=SCHEDULE_CONSTRAINTS, headers={"Content-Type": "application/json"})
+    assert without.status_code == 401
+
+    patched = PatchedClient(demo.test_client())
+    patched.authenticate("producer", demo.config["DEMO_PASSWORD"])
+    answer = patched.raw_fetch(path, SCHEDULE_CONSTRAINTS)
+    assert answer.status_code == 200, answer.get_json()
+    assert answer.get_json()["status"] == "success"
+
+
+def test_the_patch_in_docs_adds_the_token_everywhere_and_drops_the_hard_coded_users():
+    with open(Path(__file__).resolve().parents[1] / "docs" / "frontend.patch", encoding="utf-8") as handle:
+        patch = handle.read()
+    added = "\n".join(line for line in patch.splitlines() if line.startswith("+"))
+    removed = "\n".join(line for line in patch.splitlines() if line.startswith("-"))
+    assert "headers.Authorization = `Bearer ${token}`" in added
+    assert "headers: authHeaders()" in added and "headers: authHeaders(!form)" in added
+    assert "response.data.role" in added  # the backend's user
+    assert "'prodmanager'" in removed and "'distmanager'" in removed and "prodmanager" not in added

@@ -119,10 +119,18 @@ def test_the_cache_keeps_within_its_byte_budget_dropping_the_least_recently_used
 
 def test_pollers_arriving_together_wait_for_one_build(app, board, monkeypatch):
     calls, real = [], tasks_service.list_tasks
+    cache = app.extensions.setdefault("prodsight.responses", ResponseCache())
+    all_four_waiting = threading.Event()
+
+    def waiting():  # how many pollers the build in progress stands for (itself included)
+        return sum(slot[1] for slot in list(cache._building.values()))
 
     def slow_build(actor, args):
         calls.append(1)
-        time.sleep(0.3)
+        # the build goes on only once every poller has arrived and waits for it: no time window
+        deadline = time.monotonic() + 30
+        while waiting() < 4 and time.monotonic() < deadline:
+            all_four_waiting.wait(0.001)
         return real(actor, args)
 
     monkeypatch.setattr(tasks_service, "list_tasks", slow_build)
@@ -138,7 +146,7 @@ def test_pollers_arriving_together_wait_for_one_build(app, board, monkeypatch):
         poller.join(timeout=30)
 
     assert answers == ["4 tasks"] * 4
-    assert len(calls) == 1
+    assert len(calls) == 1  # without the shared build each poller builds: 4 calls, none sees 4 waiting
 
 
 def test_a_cached_task_keeps_its_etag_for_if_match_and_its_visibility(client, auth, board, monkeypatch):

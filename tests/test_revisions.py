@@ -1,8 +1,6 @@
 """Script version control (SPEC §3 Script): revisions, colours, summaries, reading and restoring."""
-import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest

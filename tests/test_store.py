@@ -55,8 +55,33 @@ for i in range(int(sys.argv[2])):
 
 # Appends 1, 2, 3... (continuing from the file), printing each value once its transaction returned,
 # that is once the write is acknowledged. The padding varies so the file size changes each time.
+# After argv[3] acknowledged writes it stops at step argv[2] of the next one, says "paused" and
+# waits there to be killed: "written" (temp file written, not fsynced), "fsynced" (not renamed),
+# "renamed" (directory not fsynced) or "acknowledged" (between two writes).
 APPENDER = PRELUDE + """
 import random
+import utils.store as store_module
+step, writes_before = sys.argv[2], int(sys.argv[3])
+random.seed(writes_before)
+done = 0
+
+def pause():
+    print("paused", flush=True)
+    time.sleep(600)  # killed long before
+
+def stop_at(name, module, attribute):
+    real = getattr(module, attribute)
+    def hooked(*args, **kwargs):
+        if step == name and done == writes_before:
+            if name == "written":
+                real(*args, **kwargs)
+            pause()
+        return real(*args, **kwargs)
+    setattr(module, attribute, hooked)
+
+stop_at("written", os, "utime")  # called on the temp file once written and flushed, before its fsync
+stop_at("fsynced", os, "replace")
+stop_at("renamed", store_module, "fsync_dir")
 store.register("log", lambda: {"values": [], "padding": ""})
 while True:
     with store.transaction("log") as doc:
@@ -64,6 +89,9 @@ while True:
         doc["values"].append(value)
         doc["padding"] = "x" * random.randrange(100_000, 300_000)
     print(value, flush=True)
+    done += 1
+    if step == "acknowledged" and done == writes_before + 1:
+        pause()
 """
 
 # Rewrites a large document whose parts must agree with each other; a torn read would break that.
@@ -134,36 +162,42 @@ def test_inserts_from_four_processes_get_distinct_string_ids(tmp_path):
 
 
 # -- crash safety -------------------------------------------------------------------------------
-def test_kill_9_at_random_moments_keeps_the_file_parseable_and_acknowledged_writes(tmp_path):
-    seed = random.randrange(1_000_000)
-    rng = random.Random(seed)
-    acknowledged = []
-    mid_write_kills = 0  # kills that left a temp file behind, i.e. landed inside a write
-    for round_number in range(60):
-        writer = spawn(APPENDER, tmp_path)
-        first = writer.stdout.readline()  # it is writing now
-        assert first, writer.stderr.read()
-        time.sleep(rng.uniform(0, 0.08))
+def test_kill_9_at_each_step_of_a_write_keeps_the_file_parseable_and_acknowledged_writes(tmp_path):
+    """The writer is killed where it says it stopped, at every step of a write in turn, so each
+    round is the same on any machine: no kill can miss the window it is meant for."""
+    rng = random.Random(20)  # how many writes each round acknowledges first
+    acknowledged, in_flight_kept = [], {}
+    for round_number, step in enumerate(["written", "fsynced", "renamed", "acknowledged"] * 3):
+        writer = spawn(APPENDER, tmp_path, step, rng.randrange(0, 4))
+        lines = []
+        for line in writer.stdout:
+            if line == "paused\n":
+                break
+            lines.append(int(line))
+        else:
+            pytest.fail(f"the writer never paused at {step}: {writer.stderr.read()}")
         writer.kill()  # SIGKILL
-        rest = writer.stdout.read()
         writer.wait()
         writer.stdout.close()
         writer.stderr.close()
-        acknowledged += [int(line) for line in (first + rest).split()]
+        acknowledged += lines
 
         fresh = Store(tmp_path)  # no cache: what a restarted worker would see
         fresh.register("log", dict)
         values = fresh.read("log")["values"]  # raises if the file does not parse
-        context = f"seed {seed}, round {round_number}"
+        context = f"round {round_number}, killed at {step}"
         assert values == list(range(1, len(values) + 1)), context
         assert set(acknowledged) <= set(values), context
-        mid_write_kills = len(temp_files(tmp_path))
-        if round_number >= 24 and mid_write_kills >= 3:
-            break
+        # the write in flight is there once renamed, and not before
+        in_flight_kept[round_number] = len(values) > len(acknowledged)
+        acknowledged = values  # the next writer continues from the file
+        if step in ("written", "fsynced"):
+            assert temp_files(tmp_path), context  # left behind by the interrupted write
 
-    assert mid_write_kills >= 3, f"only {mid_write_kills} of 60 kills landed inside a write"
+    assert in_flight_kept == {number: step == "renamed"
+                              for number, step in enumerate(["written", "fsynced", "renamed", "acknowledged"] * 3)}
     leftovers = temp_files(tmp_path)
-    assert all(name.startswith(".log.json.") for name in leftovers)
+    assert len(leftovers) == 6 and all(name.startswith(".log.json.") for name in leftovers)
     removed = Store(tmp_path).remove_temp_files()
     assert removed == leftovers
     assert temp_files(tmp_path) == []
@@ -548,12 +582,18 @@ def test_files_stay_plain_json_with_non_ascii_kept(tmp_path):
 
 
 # -- group commit: threads of one process share writes ------------------------------------------
-def slow_writes(monkeypatch, seconds=0.02):
-    """Make each file write take a while (as a big fsync does) and count them."""
+def slow_writes(monkeypatch, seconds=0.02, first_waits_for=None):
+    """Make each file write take a while (as a big fsync does) and count them. With
+    ``first_waits_for``, the first write lasts until that condition holds instead (10 s at most)."""
     writes, replace = [], Store._replace
 
     def slow(self, name, payload):
-        time.sleep(seconds)
+        if first_waits_for is not None and not writes:
+            deadline = time.monotonic() + 10
+            while not first_waits_for() and time.monotonic() < deadline:
+                time.sleep(0.001)
+        else:
+            time.sleep(seconds)
         writes.append(name)
         return replace(self, name, payload)
 
@@ -580,7 +620,11 @@ def in_threads(count, work):
 
 def test_threads_inserting_at_once_share_writes_and_lose_nothing(tmp_path, monkeypatch):
     store = collection_store(tmp_path, "tasks")
-    writes = slow_writes(monkeypatch)
+    arrived, transaction = [], store.transaction
+    monkeypatch.setattr(store, "transaction", lambda name: arrived.append(name) or transaction(name))
+    # the first write lasts until all six threads have asked for a transaction: the five that queue
+    # behind it go in together on the next write, whatever the scheduler does
+    writes = slow_writes(monkeypatch, first_waits_for=lambda: len(arrived) >= 6)
     acknowledged = []
 
     def inserter(n):

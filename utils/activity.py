@@ -17,6 +17,8 @@ from decimal import Decimal
 from flask import g, has_request_context
 
 from utils import clock
+from utils.durable import StorageError
+from utils.errors import error_response
 from utils.store import get_store
 
 log = logging.getLogger("prodsight")
@@ -76,10 +78,13 @@ def init_app(app):
         if noted and response.status_code < 400 and g.get("user"):
             try:
                 event_log().append(lambda event_id, last_at: _event(noted, g.user, event_id, last_at))
-            except OSError:
-                # The change itself is on disk; answering an error now would invite a duplicate.
-                log.exception("Could not append to the activity log; the %s of %s %s is saved",
-                              noted["action"], noted["entity"], noted["entityId"])
+            except OSError as exc:
+                # No acknowledged write lacks its event (docs/serving.md, "Disk faults"): the change
+                # is on disk, but without its event the answer is a 507/503, not a success.
+                log.error("Could not append to the activity log (%s); the %s of %s %s is saved but "
+                          "not acknowledged", exc, noted["action"], noted["entity"], noted["entityId"])
+                failure = StorageError("the activity log", exc, saved=True)
+                return error_response(failure.status, str(failure))
         return response
 
 

@@ -5,6 +5,7 @@ import uuid
 from flask import g
 from werkzeug.exceptions import HTTPException
 
+from utils.durable import StorageError
 from utils.responses import envelope
 from utils.store import StoreCorruptError
 
@@ -73,6 +74,12 @@ def register_error_handlers(app):
     def handle_corrupt_store(exc):
         log.error("request %s: %s", _request_id(), exc)
         return error_response(500, str(exc), headers={"X-Request-Id": _request_id()})
+
+    @app.errorhandler(StorageError)
+    def handle_storage_error(exc):
+        # The disk, not the request: 507 when it is full, 503 when it fails; the file is intact.
+        log.error("request %s: %s", _request_id(), exc)
+        return error_response(exc.status, str(exc), headers={"X-Request-Id": _request_id()})
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc):

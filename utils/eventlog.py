@@ -14,7 +14,7 @@ import contextlib
 import json
 import os
 
-from utils.durable import fsync_dir, private
+from utils.durable import fsync, fsync_dir, private
 
 ID_WIDTH = 12
 BLOCK = 64 * 1024
@@ -38,8 +38,16 @@ class EventLog:
                 number = int(last["id"]) + 1 if last else 1
                 event = make_event(format_id(number), last["at"] if last else None)
                 line = json.dumps(event, ensure_ascii=False, separators=(",", ":")) + "\n"
-                os.write(fd, line.encode("utf-8"))
-                os.fsync(fd)
+                end = os.fstat(fd).st_size
+                try:
+                    _write_all(fd, line.encode("utf-8"))
+                    fsync(fd)
+                except OSError:
+                    # A full or failing disk: take back whatever part of the line got in, so the
+                    # log holds no torn or unconfirmed event (the caller does not acknowledge).
+                    with contextlib.suppress(OSError):
+                        os.ftruncate(fd, end)
+                    raise
         return event
 
     def repair(self):
@@ -69,7 +77,7 @@ class EventLog:
         end = _end_of_last_line(fd, size)
         if end < size:  # bytes after the last newline: a torn line from a crash
             os.ftruncate(fd, end)
-            os.fsync(fd)
+            fsync(fd)
         return _parse(_line_ending_at(fd, end)) if end else None
 
     # -- reading ---------------------------------------------------------------------------
@@ -104,6 +112,13 @@ class EventLog:
                 elif _parse(raw) is None:
                     problems.append((number, "not a JSON event"))
         return problems
+
+
+def _write_all(fd, data):
+    """``os.write`` until every byte is written (a nearly full disk may take only part of it)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def format_id(number):

@@ -8,10 +8,11 @@ still run on every request, after this.
 """
 import functools
 import threading
-import time
 
 from flask_jwt_extended import JWTManager, view_decorators
 from flask_jwt_extended.config import config
+
+from utils import clock
 
 MAX_TOKENS = 4096  # per worker; past that the memory starts over
 
@@ -36,7 +37,7 @@ class CachingJWTManager(JWTManager):
 
 
 def _valid_now(claims, allow_expired):
-    now, leeway = time.time(), _seconds(config.leeway)
+    now, leeway = clock.now(), _seconds(config.leeway)
     if not allow_expired and "exp" in claims and claims["exp"] <= now - leeway:
         return False
     return not ("nbf" in claims and claims["nbf"] > now + leeway)

@@ -37,7 +37,7 @@ from typing import NamedTuple
 
 from utils.serialise import dumps, loads, through_json
 
-from utils.durable import OWNER_ONLY, fsync_dir, make_private, private
+from utils.durable import OWNER_ONLY, fsync, fsync_dir, lock_exclusive, make_private, private, storage_step
 from utils.eventlog import EventLog
 
 TEMP_SUFFIX = ".tmp"
@@ -211,7 +211,7 @@ class Store:
     def lock(self, name):
         """Hold the exclusive cross-process lock of one document."""
         with open(os.path.join(self.lock_dir, f"{name}.lock"), "a+", opener=private) as handle:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            lock_exclusive(handle.fileno())
             try:
                 yield
             finally:
@@ -268,7 +268,11 @@ class Store:
 
     def _acquire(self, name):
         handle = open(os.path.join(self.lock_dir, f"{name}.lock"), "a+", opener=private)
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            lock_exclusive(handle.fileno())
+        except BaseException:
+            handle.close()
+            raise
         return handle
 
     @staticmethod
@@ -335,10 +339,13 @@ class Store:
         merged = _merge(changes, base.document, document)
         if merged.empty and base.version is not None:
             return base  # nothing to write
-        version = self._replace(name, dumps(document))
+        payload = dumps(document)
+        with storage_step(self.filename(name)):  # a full or failing disk: a 507/503, nothing acknowledged
+            version = self._replace(name, payload)
         if base.version is not None and merged.records:
             self._append_journal(name, base.version, version, document, merged)
-        fsync_dir(self.data_dir)
+        with storage_step(self.filename(name), saved=None):  # renamed already: durable only once this is done
+            fsync_dir(self.data_dir)
         snapshot = Snapshot(version, document)
         self._remember(name, snapshot)
         return snapshot
@@ -361,7 +368,7 @@ class Store:
                 handle.write(payload)
                 handle.flush()
                 os.utime(handle.fileno(), ns=(mtime, mtime))
-                os.fsync(handle.fileno())
+                fsync(handle.fileno())
             os.replace(temp_path, self.path(name))
         except BaseException:
             with contextlib.suppress(FileNotFoundError):

@@ -22,7 +22,9 @@ from werkzeug.formparser import FormDataParser
 from werkzeug.wsgi import get_input_stream
 
 from utils.errors import ApiError, NotFound, ValidationError
-from utils.durable import OWNER_ONLY, fsync_dir, make_private
+from utils.durable import OWNER_ONLY, fsync, fsync_dir, make_private, storage_step
+
+UPLOAD_STEP = "the uploaded file"  # named in a 507/503 when the disk refuses an upload
 
 log = logging.getLogger("prodsight")
 
@@ -43,7 +45,8 @@ class Upload:
         self.head = b""
         self.stored_name = None
         self._hash = hashlib.sha256()
-        fd, self._path = tempfile.mkstemp(dir=directory(), prefix=PART_PREFIX, suffix=PART_SUFFIX)
+        with storage_step(UPLOAD_STEP):
+            fd, self._path = tempfile.mkstemp(dir=directory(), prefix=PART_PREFIX, suffix=PART_SUFFIX)
         self._file = os.fdopen(fd, "wb")
         fcntl.flock(fd, fcntl.LOCK_EX)  # held while writing: startup cleanup skips a live part
 
@@ -55,7 +58,8 @@ class Upload:
         if len(self.head) < HEAD_BYTES:
             self.head += data[:HEAD_BYTES - len(self.head)]
         self._hash.update(data)
-        self._file.write(data)
+        with storage_step(UPLOAD_STEP):  # the part is removed when the request ends (``receive``)
+            self._file.write(data)
         return len(data)
 
     def seek(self, *_args):
@@ -71,17 +75,24 @@ class Upload:
         name = secrets.token_hex(16) + extension
         if not STORED_NAME.fullmatch(name):
             raise ValueError(f"not a storable extension: {extension!r}")
-        self._file.flush()
-        os.fsync(self._file.fileno())
-        self._file.close()
-        os.replace(self._path, path_of(name))
-        fsync_dir(directory())
+        with storage_step(UPLOAD_STEP):
+            self._file.flush()
+            fsync(self._file.fileno())
+            self._file.close()
+            os.replace(self._path, path_of(name))
+            try:
+                fsync_dir(directory())
+            except OSError:  # not durable, so not kept: no record will name it
+                with contextlib.suppress(OSError):
+                    os.unlink(path_of(name))
+                raise
         self.stored_name = name
         return name
 
     def discard(self):
         """Remove the temp file unless it was kept (safe to call twice)."""
-        self._file.close()
+        with contextlib.suppress(OSError):  # a full disk may refuse the buffered rest: it goes anyway
+            self._file.close()
         if self.stored_name is None:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self._path)
