@@ -1,0 +1,150 @@
+"""An anytime exact search over a sequencing model: beam search for upper bounds, then A* for the proof.
+
+A *model* describes a problem whose answer is a sequence of moves (scenes, in talent scheduling):
+
+- ``root()``: the start state (hashable: an int bitmask of what is left, for instance);
+- ``is_goal(state)``: nothing left to place;
+- ``expand(state)``: ``[(move, child, step_cost), ...]``, the moves worth trying from ``state``
+  (a model may leave out moves that a dominance rule proves unnecessary, and may return one forced move);
+- ``bound(state)``: a lower bound on the cost still to pay from ``state`` to a goal (admissible).
+
+Costs are integers. :func:`solve` returns the best sequence found, its cost, a lower bound on the optimum
+and whether the optimum is proven (the lower bound reached the cost). Nothing here knows what a scene is:
+the production objective (days, company moves, unavailable dates) is another model over the same engine.
+"""
+import heapq
+import itertools
+import time
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Outcome:
+    moves: list
+    cost: int
+    lower_bound: int
+    optimal: bool
+    nodes: int = 0
+    stats: dict = field(default_factory=dict)
+
+
+class _Clock:
+    def __init__(self, time_limit):
+        self.deadline = None if time_limit is None else time.perf_counter() + max(0.0, time_limit)
+
+    def out(self):
+        return self.deadline is not None and time.perf_counter() >= self.deadline
+
+    def left(self):
+        return float("inf") if self.deadline is None else self.deadline - time.perf_counter()
+
+
+def beam(model, width, clock=None, cache=None):
+    """(cost, moves) of the best goal reached by a beam of ``width`` states per layer ranked by g + bound.
+
+    Greedy when width is 1. Returns None when the clock runs out before a goal is reached."""
+    cache = {} if cache is None else cache
+    layer = {model.root(): (0, [])}
+    while True:
+        if all(model.is_goal(state) for state in layer):
+            cost, moves = min(layer.values(), key=lambda item: item[0])
+            return cost, moves
+        if clock is not None and clock.out():
+            return None
+        children = {}
+        for state, (g, moves) in layer.items():
+            if model.is_goal(state):
+                children[state] = min(children.get(state, (g, moves)), (g, moves), key=lambda item: item[0])
+                continue
+            for move, child, step in model.expand(state):
+                g2 = g + step
+                known = children.get(child)
+                if known is None or g2 < known[0]:
+                    children[child] = (g2, moves + [move])
+        ranked = []
+        for child, (g2, moves) in children.items():
+            h = cache.get(child)
+            if h is None:
+                h = cache[child] = model.bound(child)
+            ranked.append((g2 + h, g2, child))
+        ranked.sort(key=lambda item: (item[0], item[1]))
+        layer = {child: children[child] for _, _, child in ranked[:width]}
+
+
+def astar(model, clock, upper=None, cache=None, max_nodes=None):
+    """A* from the root, pruning anything whose g + bound reaches ``upper`` (cost, moves).
+
+    Returns (best, lower_bound, finished, expanded). ``finished`` means the search space is exhausted:
+    ``best`` is then optimal (the improving goal A* popped, or ``upper`` when none beats it)."""
+    cache = {} if cache is None else cache
+    best = upper
+    limit = best[0] if best else float("inf")
+    root = model.root()
+    h0 = cache.get(root)
+    if h0 is None:
+        h0 = cache[root] = model.bound(root)
+    if h0 >= limit:
+        return best, limit, True, 0
+    g_of = {root: 0}
+    parent = {root: None}
+    tie = itertools.count()
+    heap = [(h0, 0, next(tie), root)]
+    expanded = 0
+    while heap:
+        f, neg_depth, _, state = heap[0]
+        if f >= limit:
+            break
+        if clock.out() or (max_nodes is not None and len(g_of) > max_nodes):
+            return best, min(f, limit), False, expanded
+        heapq.heappop(heap)
+        g = g_of[state]
+        if f > g + cache[state]:  # a stale entry: the state was reached more cheaply since
+            continue
+        if model.is_goal(state):
+            moves = []
+            node = state
+            while parent[node] is not None:
+                node, move = parent[node]
+                moves.append(move)
+            moves.reverse()
+            return (g, moves), g, True, expanded
+        expanded += 1
+        for move, child, step in model.expand(state):
+            g2 = g + step
+            known = g_of.get(child)
+            if known is not None and known <= g2:
+                continue
+            h = cache.get(child)
+            if h is None:
+                h = cache[child] = model.bound(child)
+            f2 = g2 + h
+            if f2 >= limit:
+                continue
+            g_of[child] = g2
+            parent[child] = (state, move)
+            heapq.heappush(heap, (f2, neg_depth - 1, next(tie), child))
+    return best, limit, True, expanded
+
+
+def solve(model, time_limit=None, beam_widths=(1, 8, 64), beam_share=0.25, max_nodes=None):
+    """Best sequence, its cost, a lower bound and whether it is proven optimal, within ``time_limit`` seconds.
+
+    Beams of growing width find a first answer quickly (so there is always one to return, even with a
+    tiny limit: the greedy beam runs whatever the clock says); A* then closes the gap, pruned by the
+    best cost known. Stopped by the clock, the answer is the best found and the lower bound the least
+    g + bound still open."""
+    clock = _Clock(time_limit)
+    cache = {}
+    best = beam(model, beam_widths[0], None, cache)
+    beams_clock = _Clock(None if time_limit is None else time_limit * beam_share)
+    for width in beam_widths[1:]:
+        if beams_clock.out() or clock.out():
+            break
+        found = beam(model, width, beams_clock, cache)
+        if found is not None and found[0] < best[0]:
+            best = found
+    best, lower, finished, expanded = astar(model, clock, best, cache, max_nodes)
+    cost, moves = best
+    lower = cost if finished else min(lower, cost)
+    return Outcome(moves, cost, lower, finished or lower >= cost, expanded,
+                   {"bounds_computed": len(cache)})
