@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench [--big] [--duration 5] [--sizes 1000,10000] [--app-dir DIR]
     .venv/bin/python -m bench --activity 1000000     # writes with a log of 0 and 1,000,000 events
+    .venv/bin/python -m bench --talent FILE [FILE ...] [--runs 3]   # the schedule solver (bench/talent.py)
 
 For each collection size it seeds a data directory, serves it, and measures requests/s, p50 and
 p99 for the task reads and writes; each read is also measured against a bare Flask app serving
@@ -122,7 +123,25 @@ def main():
     parser.add_argument("--no-serialisers", action="store_true")
     parser.add_argument("--activity", type=int, default=0, metavar="N",
                         help="instead: writes with an activity log of 0 and of N events, and reading the log")
+    parser.add_argument("--talent", nargs="+", metavar="FILE", help="instead: solve talent-scheduling instances, "
+                        "one JSON line each (bench/talent.py)")
+    parser.add_argument("--talent-random", metavar="SIZES", help="instead: random talent instances of these scene counts")
+    parser.add_argument("--compare", action="store_true", help="with --talent: every approach side by side")
+    parser.add_argument("--runs", type=int, default=1, help="with --talent: seconds is the median of this many runs")
+    parser.add_argument("--time-limit", type=float, default=None, help="with --talent: seconds per solve")
+    parser.add_argument("--seeds", type=int, default=3, help="with --talent-random: instances per size")
+    parser.add_argument("--actors", type=int, default=8, help="with --talent-random: actors per instance")
     args = parser.parse_args()
+    if args.talent or args.talent_random:
+        from bench import talent
+        if args.talent_random:
+            talent.run_random([int(v) for v in args.talent_random.split(",")], args.seeds, args.actors,
+                              args.time_limit if args.time_limit is not None else 60.0, args.runs)
+        elif args.compare:
+            talent.run_compare(args.talent, args.runs, args.time_limit)
+        else:
+            talent.run_files(args.talent, args.runs, args.time_limit)
+        return
     sizes = [int(value) for value in args.sizes.split(",")] + ([100_000] if args.big else [])
     if load.generator() != "wrk":
         print("wrk not found (apt-get install -y wrk): using Python clients in separate processes")

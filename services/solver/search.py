@@ -6,7 +6,8 @@ A *model* describes a problem whose answer is a sequence of moves (scenes, in ta
 - ``is_goal(state)``: nothing left to place;
 - ``expand(state)``: ``[(move, child, step_cost), ...]``, the moves worth trying from ``state``
   (a model may leave out moves that a dominance rule proves unnecessary, and may return one forced move);
-- ``bound(state)``: a lower bound on the cost still to pay from ``state`` to a goal (admissible).
+- ``bound(state)``: a lower bound on the cost still to pay from ``state`` to a goal (admissible);
+- ``undo(state, move)``: the state ``move`` was made from (A* keeps only the last move into each state).
 
 Costs are integers. :func:`solve` returns the best sequence found, its cost, a lower bound on the optimum
 and whether the optimum is proven (the lower bound reached the cost). Nothing here knows what a scene is:
@@ -86,7 +87,7 @@ def astar(model, clock, upper=None, cache=None, max_nodes=None):
     if h0 >= limit:
         return best, limit, True, 0
     g_of = {root: 0}
-    parent = {root: None}
+    via = {}  # the move into each state (a small int); model.undo gives the state before it: memory is the limit
     tie = itertools.count()
     heap = [(h0, 0, next(tie), root)]
     expanded = 0
@@ -101,13 +102,7 @@ def astar(model, clock, upper=None, cache=None, max_nodes=None):
         if f > g + cache[state]:  # a stale entry: the state was reached more cheaply since
             continue
         if model.is_goal(state):
-            moves = []
-            node = state
-            while parent[node] is not None:
-                node, move = parent[node]
-                moves.append(move)
-            moves.reverse()
-            return (g, moves), g, True, expanded
+            return (g, _path(model, via, root, state)), g, True, expanded
         expanded += 1
         for move, child, step in model.expand(state):
             g2 = g + step
@@ -121,9 +116,21 @@ def astar(model, clock, upper=None, cache=None, max_nodes=None):
             if f2 >= limit:
                 continue
             g_of[child] = g2
-            parent[child] = (state, move)
+            via[child] = move
             heapq.heappush(heap, (f2, neg_depth - 1, next(tie), child))
     return best, limit, True, expanded
+
+
+def _path(model, via, root, goal):
+    """The moves from root to goal, following the last move into each state back to the root."""
+    moves = []
+    state = goal
+    while state != root:
+        move = via[state]
+        moves.append(move)
+        state = model.undo(state, move)
+    moves.reverse()
+    return moves
 
 
 def solve(model, time_limit=None, beam_widths=(1, 8, 64), beam_share=0.25, max_nodes=None):

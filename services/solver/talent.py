@@ -182,6 +182,8 @@ class TalentModel:
         self.supersets = [[j for j in range(self.n) if j != s and self.A[s] & ~self.A[j] == 0 and self.A[s] != self.A[j]]
                           for s in range(self.n)]
         self._sums = {}
+        self._base_bytes = [[sum(self.base[k + b] for b in range(8) if byte >> b & 1 and k + b < self.n)
+                             for byte in range(256)] for k in range(0, self.n, 8)]
 
     def cost_of(self, mask):
         total = 0
@@ -206,6 +208,9 @@ class TalentModel:
 
     def is_goal(self, state):
         return state == 0
+
+    def undo(self, state, move):
+        return state | (1 << move)
 
     def started_and_left(self, remaining):
         """(actors who have worked, actors still needed) as bitmasks."""
@@ -245,31 +250,45 @@ class TalentModel:
         started, needed = self.started_and_left(remaining)
         present = started & needed
         base = 0
+        chunk = 0
+        rest = remaining
+        while rest:  # the remaining scenes' own cast, a byte of scenes at a time
+            base += self._base_bytes[chunk][rest & 255]
+            rest >>= 8
+            chunk += 1
         if not present:
-            for s in range(self.n):
-                if remaining >> s & 1:
-                    base += self.base[s]
             return base
+        # scenes holding someone on location, grouped by who: the relaxation only sees those people
+        relevant = 0
+        rest = present
+        while rest:
+            low = rest & -rest
+            relevant |= self.scenes_of[low.bit_length() - 1]
+            rest ^= low
+        relevant &= remaining
+        days = {}
+        while relevant:
+            low = relevant & -relevant
+            s = low.bit_length() - 1
+            relevant ^= low
+            here = self.A[s] & present
+            days[here] = days.get(here, 0) + self.d[s]
         correction = 0.0
         ratio = {}
-        for s in range(self.n):
-            if remaining >> s & 1:
-                base += self.base[s]
-                here = self.A[s] & present
-                if here:
-                    total, squares, members = self._sum_sq(here)
-                    if total:
-                        correction += self.d[s] * (total + squares / total) / 2
-                        share = self.d[s] / total
-                        for a in members:
-                            ratio[a] = ratio.get(a, 0.0) + share
+        for here, duration in days.items():
+            total, squares, members = self._sum_sq(here)
+            if total:
+                correction += duration * (total + squares / total) / 2
+                share = duration / total
+                for a in members:
+                    ratio[a] = ratio.get(a, 0.0) + share
         smith = 0.0
         elapsed = 0.0
         for a in sorted(ratio, key=ratio.get):
             elapsed += ratio[a] * self.c[a]
             smith += self.c[a] * elapsed
         idle = smith - correction
-        return base + (max(0, math.ceil(idle - 1e-6)) if idle > 0 else 0)
+        return base + (math.ceil(idle - 1e-6) if idle > 1e-6 else 0)
 
 
 def solve(instance, time_limit=None):
@@ -286,3 +305,15 @@ def solve(instance, time_limit=None):
         raise AssertionError(f"the search's cost {outcome.cost + reduced.constant} is not the order's {cost}")
     lower = min(cost, outcome.lower_bound + reduced.constant)
     return Result(order, cost, lower, outcome.optimal, time.perf_counter() - started, outcome.nodes)
+
+
+def random_instance(seed, scenes, actors, max_duration=4, max_cost=100):
+    """A random instance as the benchmark literature builds them (docs/solver.md): every scene has
+    between 2 and half the actors (uniform), durations 1..max_duration and rates 1..max_cost (uniform)."""
+    import random
+
+    rng = random.Random(seed)
+    top = max(2, (actors + 1) // 2)
+    cast = [rng.sample(range(actors), rng.randint(min(2, actors), min(top, actors))) for _ in range(scenes)]
+    return Instance.of([rng.randint(1, max_duration) for _ in range(scenes)], cast,
+                       [rng.randint(1, max_cost) for _ in range(actors)], f"random-{scenes}x{actors}-{seed}")
