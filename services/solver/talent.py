@@ -248,17 +248,25 @@ class TalentModel:
 
     def bound(self, remaining):
         started, needed = self.started_and_left(remaining)
-        present = started & needed
+        return self.base_of(remaining) + self.waiting_bound(started & needed, remaining)
+
+    def base_of(self, remaining):
+        """What the remaining scenes' own casts cost, a byte of scenes at a time."""
         base = 0
         chunk = 0
-        rest = remaining
-        while rest:  # the remaining scenes' own cast, a byte of scenes at a time
-            base += self._base_bytes[chunk][rest & 255]
-            rest >>= 8
+        while remaining:
+            base += self._base_bytes[chunk][remaining & 255]
+            remaining >>= 8
             chunk += 1
+        return base
+
+    def waiting_bound(self, present, remaining):
+        """A lower bound on the waiting days paid to ``present`` (on location, each until their last
+        remaining scene) while ``remaining`` is shot: split every scene among its present actors in
+        proportion to their rates, order the actors by Smith's rule (a single machine, weighted
+        completion time), and take back what the split may have gained inside a scene."""
         if not present:
-            return base
-        # scenes holding someone on location, grouped by who: the relaxation only sees those people
+            return 0
         relevant = 0
         rest = present
         while rest:
@@ -266,7 +274,7 @@ class TalentModel:
             relevant |= self.scenes_of[low.bit_length() - 1]
             rest ^= low
         relevant &= remaining
-        days = {}
+        days = {}  # scenes grouped by which present actors they hold
         while relevant:
             low = relevant & -relevant
             s = low.bit_length() - 1
@@ -288,17 +296,22 @@ class TalentModel:
             elapsed += ratio[a] * self.c[a]
             smith += self.c[a] * elapsed
         idle = smith - correction
-        return base + (math.ceil(idle - 1e-6) if idle > 1e-6 else 0)
+        return math.ceil(idle - 1e-6) if idle > 1e-6 else 0
+
+    def order(self, moves):
+        return list(moves)
 
 
-def solve(instance, time_limit=None):
-    """Result(order, cost, lower_bound, optimal, seconds, nodes): the order of least cost found."""
+def solve(instance, time_limit=None, model=None):
+    """Result(order, cost, lower_bound, optimal, seconds, nodes): the order of least cost found.
+
+    ``model`` picks the search model class (alternatives.py has another, measured side by side)."""
     started = time.perf_counter()
     reduced = reduce(instance)
-    model = TalentModel(reduced.durations, reduced.actors, reduced.costs)
+    model = (model or TalentModel)(reduced.durations, reduced.actors, reduced.costs)
     outcome = search.solve(model, time_limit)
     order = list(reduced.first)
-    for s in outcome.moves:
+    for s in model.order(outcome.moves):
         order.extend(reduced.groups[s])
     cost = evaluate(instance, order)
     if cost != outcome.cost + reduced.constant:
