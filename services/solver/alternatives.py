@@ -19,6 +19,8 @@ class TalentEnds(TalentModel):
     on location for everything still to shoot, so bounds are much tighter. A move is s (front) or n + s
     (back)."""
 
+    improve = None  # moves here are (side, scene) codes: no local search on them
+
     def root(self):
         return 0
 

@@ -54,6 +54,8 @@ def beam(model, width, clock=None, cache=None):
             return None
         children = {}
         for state, (g, moves) in layer.items():
+            if clock is not None and clock.out():
+                return None
             if model.is_goal(state):
                 children[state] = min(children.get(state, (g, moves)), (g, moves), key=lambda item: item[0])
                 continue
@@ -64,6 +66,8 @@ def beam(model, width, clock=None, cache=None):
                     children[child] = (g2, moves + [move])
         ranked = []
         for child, (g2, moves) in children.items():
+            if clock is not None and clock.out():
+                return None
             h = cache.get(child)
             if h is None:
                 h = cache[child] = model.bound(child)
@@ -133,25 +137,38 @@ def _path(model, via, root, goal):
     return moves
 
 
-def solve(model, time_limit=None, beam_widths=(1, 8, 64), beam_share=0.25, max_nodes=None):
+def solve(model, time_limit=None, beam_share=0.05, reserve=0.15, max_states=2_000_000):
     """Best sequence, its cost, a lower bound and whether it is proven optimal, within ``time_limit`` seconds.
 
-    Beams of growing width find a first answer quickly (so there is always one to return, even with a
-    tiny limit: the greedy beam runs whatever the clock says); A* then closes the gap, pruned by the
-    best cost known. Stopped by the clock, the answer is the best found and the lower bound the least
-    g + bound still open."""
+    1. A greedy pass finds a first answer whatever the clock says (there is always one to return);
+    2. beams of growing width (8, 32, 128...; up to 64 without a limit) improve it for ``beam_share`` of
+       the time, each answer polished by the model's ``improve(moves, cost, clock)`` when it has one;
+    3. A* closes the gap, pruned by the best cost known, until it proves the optimum, it holds
+       ``max_states`` states (memory, on a shared machine) or only ``reserve`` of the time is left;
+    4. stopped early, wider beams use the time left. The lower bound is the least g + bound still open.
+    """
     clock = _Clock(time_limit)
     cache = {}
-    best = beam(model, beam_widths[0], None, cache)
-    beams_clock = _Clock(None if time_limit is None else time_limit * beam_share)
-    for width in beam_widths[1:]:
-        if beams_clock.out() or clock.out():
-            break
-        found = beam(model, width, beams_clock, cache)
-        if found is not None and found[0] < best[0]:
-            best = found
-    best, lower, finished, expanded = astar(model, clock, best, cache, max_nodes)
+    improve = getattr(model, "improve", None)
+
+    def better(found, best):
+        if found is None or (best is not None and found[0] >= best[0]):
+            return best
+        return improve(found[1], found[0], clock) if improve else found
+
+    best = better(beam(model, 1, None, cache), None)
+    phase = _Clock(None if time_limit is None else time_limit * beam_share)
+    width = 8
+    while not (phase.out() or clock.out()) and (time_limit is not None or width <= 64):
+        best = better(beam(model, width, phase, cache), best)
+        width *= 4
+    proof = _Clock(None if time_limit is None else clock.left() - time_limit * reserve)
+    best, lower, finished, expanded = astar(model, proof, best, cache, max_states)
+    if not finished and time_limit is not None:
+        cache.clear()
+        while not clock.out() and width <= 1 << 20:
+            best = better(beam(model, width, clock, cache), best)
+            width *= 2
     cost, moves = best
     lower = cost if finished else min(lower, cost)
-    return Outcome(moves, cost, lower, finished or lower >= cost, expanded,
-                   {"bounds_computed": len(cache)})
+    return Outcome(moves, cost, lower, finished or lower >= cost, expanded, {"widest_beam": width})

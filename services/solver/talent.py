@@ -182,6 +182,7 @@ class TalentModel:
         self.supersets = [[j for j in range(self.n) if j != s and self.A[s] & ~self.A[j] == 0 and self.A[s] != self.A[j]]
                           for s in range(self.n)]
         self._sums = {}
+        self._cast = [[a for a in range(self.m) if self.A[s] >> a & 1] for s in range(self.n)]
         self._base_bytes = [[sum(self.base[k + b] for b in range(8) if byte >> b & 1 and k + b < self.n)
                              for byte in range(256)] for k in range(0, self.n, 8)]
 
@@ -300,6 +301,39 @@ class TalentModel:
 
     def order(self, moves):
         return list(moves)
+
+    def sequence_cost(self, moves):
+        """The cost of shooting the merged scenes in this order (every actor's rate x span)."""
+        start, end = {}, {}
+        clock = 0
+        for s in moves:
+            for a in self._cast[s]:
+                if a not in start:
+                    start[a] = clock
+                end[a] = clock + self.d[s]
+            clock += self.d[s]
+        return sum(self.c[a] * (end[a] - start[a]) for a in start)
+
+    def improve(self, moves, cost, clock):
+        """Local search on an answer: move one scene elsewhere while that lowers the cost (first improvement)."""
+        moves = list(moves)
+        improved = True
+        while improved and not clock.out():
+            improved = False
+            for i in range(len(moves)):
+                scene = moves[i]
+                rest = moves[:i] + moves[i + 1:]
+                for j in range(len(moves)):
+                    if j == i:
+                        continue
+                    candidate = rest[:j] + [scene] + rest[j:]
+                    value = self.sequence_cost(candidate)
+                    if value < cost:
+                        moves, cost, improved = candidate, value, True
+                        break
+                if clock.out():
+                    break
+        return cost, moves
 
 
 def solve(instance, time_limit=None, model=None):
