@@ -7,7 +7,8 @@ A *model* describes a problem whose answer is a sequence of moves (scenes, in ta
 - ``expand(state)``: ``[(move, child, step_cost), ...]``, the moves worth trying from ``state``
   (a model may leave out moves that a dominance rule proves unnecessary, and may return one forced move);
 - ``bound(state)``: a lower bound on the cost still to pay from ``state`` to a goal (admissible);
-- ``undo(state, move)``: the state ``move`` was made from (A* keeps only the last move into each state).
+- ``undo(state, move)`` (optional): the state ``move`` was made from, so that A* keeps only the last move
+  into each state; without it A* keeps (parent state, move) links.
 
 Costs are integers. :func:`solve` returns the best sequence found, its cost, a lower bound on the optimum
 and whether the optimum is proven (the lower bound reached the cost). Nothing here knows what a scene is:
@@ -47,6 +48,8 @@ def beam(model, width, clock=None, cache=None):
     cache = {} if cache is None else cache
     layer = {model.root(): (0, [])}
     while True:
+        if not layer:  # every path ran into a dead end (a model may have some)
+            return None
         if all(model.is_goal(state) for state in layer):
             cost, moves = min(layer.values(), key=lambda item: item[0])
             return cost, moves
@@ -91,7 +94,8 @@ def astar(model, clock, upper=None, cache=None, max_nodes=None):
     if h0 >= limit:
         return best, limit, True, 0
     g_of = {root: 0}
-    via = {}  # the move into each state (a small int); model.undo gives the state before it: memory is the limit
+    via = {}  # the move into each state; model.undo gives the state before it (memory is the limit)
+    undo = getattr(model, "undo", None)
     tie = itertools.count()
     heap = [(h0, 0, next(tie), root)]
     expanded = 0
@@ -120,7 +124,7 @@ def astar(model, clock, upper=None, cache=None, max_nodes=None):
             if f2 >= limit:
                 continue
             g_of[child] = g2
-            via[child] = move
+            via[child] = move if undo else (state, move)
             heapq.heappush(heap, (f2, neg_depth - 1, next(tie), child))
     return best, limit, True, expanded
 
@@ -129,10 +133,14 @@ def _path(model, via, root, goal):
     """The moves from root to goal, following the last move into each state back to the root."""
     moves = []
     state = goal
+    undo = getattr(model, "undo", None)
     while state != root:
-        move = via[state]
+        if undo:
+            move = via[state]
+            state = undo(state, move)
+        else:
+            state, move = via[state]
         moves.append(move)
-        state = model.undo(state, move)
     moves.reverse()
     return moves
 
@@ -169,6 +177,8 @@ def solve(model, time_limit=None, beam_share=0.05, reserve=0.15, max_states=2_00
         while not clock.out() and width <= 1 << 20:
             best = better(beam(model, width, clock, cache), best)
             width *= 2
+    if best is None:  # no goal reachable (finished), or none found in time
+        return Outcome(None, None, lower, False, expanded, {"infeasible": finished})
     cost, moves = best
     lower = cost if finished else min(lower, cost)
     return Outcome(moves, cost, lower, finished or lower >= cost, expanded, {"widest_beam": width})
