@@ -99,12 +99,14 @@ def astar(model, clock, upper=None, cache=None, max_nodes=None):
     tie = itertools.count()
     heap = [(h0, 0, next(tie), root)]
     expanded = 0
+    floor = h0  # every least f seen is a lower bound (the bound may be inconsistent): keep the highest
     while heap:
         f, neg_depth, _, state = heap[0]
         if f >= limit:
             break
+        floor = max(floor, f)
         if clock.out() or (max_nodes is not None and len(g_of) > max_nodes):
-            return best, min(f, limit), False, expanded
+            return best, min(floor, limit), False, expanded
         heapq.heappop(heap)
         g = g_of[state]
         if f > g + cache[state]:  # a stale entry: the state was reached more cheaply since
