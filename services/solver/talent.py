@@ -182,6 +182,7 @@ class TalentModel:
         self.supersets = [[j for j in range(self.n) if j != s and self.A[s] & ~self.A[j] == 0 and self.A[s] != self.A[j]]
                           for s in range(self.n)]
         self._sums = {}
+        self._by_present = {}
         self._cast = [[a for a in range(self.m) if self.A[s] >> a & 1] for s in range(self.n)]
         self._base_bytes = [[sum(self.base[k + b] for b in range(8) if byte >> b & 1 and k + b < self.n)
                              for byte in range(256)] for k in range(0, self.n, 8)]
@@ -268,29 +269,20 @@ class TalentModel:
         completion time), and take back what the split may have gained inside a scene."""
         if not present:
             return 0
-        relevant = 0
-        rest = present
-        while rest:
-            low = rest & -rest
-            relevant |= self.scenes_of[low.bit_length() - 1]
-            rest ^= low
+        known = self._by_present.get(present)
+        if known is None:
+            known = self._by_present[present] = self._scene_shares(present)
+        relevant, shares, members = known
         relevant &= remaining
-        days = {}  # scenes grouped by which present actors they hold
+        correction = 0.0
+        ratio = dict.fromkeys(members, 0.0)
         while relevant:
             low = relevant & -relevant
-            s = low.bit_length() - 1
             relevant ^= low
-            here = self.A[s] & present
-            days[here] = days.get(here, 0) + self.d[s]
-        correction = 0.0
-        ratio = {}
-        for here, duration in days.items():
-            total, squares, members = self._sum_sq(here)
-            if total:
-                correction += duration * (total + squares / total) / 2
-                share = duration / total
-                for a in members:
-                    ratio[a] = ratio.get(a, 0.0) + share
+            part, share, who = shares[low.bit_length() - 1]
+            correction += part
+            for a in who:
+                ratio[a] += share
         smith = 0.0
         elapsed = 0.0
         for a in sorted(ratio, key=ratio.get):
@@ -298,6 +290,20 @@ class TalentModel:
             smith += self.c[a] * elapsed
         idle = smith - correction
         return math.ceil(idle - 1e-6) if idle > 1e-6 else 0
+
+    def _scene_shares(self, present):
+        """For one set of people on location: the scenes that hold any of them, and per scene its
+        correction term, each actor's share of its days and who they are (cached: few such sets recur)."""
+        relevant = 0
+        shares = [None] * self.n
+        for s in range(self.n):
+            here = self.A[s] & present
+            if here:
+                total, squares, who = self._sum_sq(here)
+                if total:
+                    relevant |= 1 << s
+                    shares[s] = (self.d[s] * (total + squares / total) / 2, self.d[s] / total, who)
+        return relevant, shares, [a for a in range(self.m) if present >> a & 1]
 
     def order(self, moves):
         return list(moves)
