@@ -103,3 +103,18 @@ def test_unavailable_days_are_never_worked():
     plan = days.solve(production)
     assert plan.days == [[1], [0]]
     assert plan.cost.cast == 200
+
+
+def test_a_large_production_under_a_zero_limit_gets_a_board():
+    rng = random.Random(9)
+    n = 1000
+    production = days.Production(
+        eighths=tuple(rng.randint(2, 24) for _ in range(n)),
+        cast=tuple(tuple(rng.sample(range(20), rng.randint(1, 4))) for _ in range(n)),
+        rates=tuple(rng.randint(100, 900) for _ in range(20)), locations=tuple(rng.choice("ABCD") for _ in range(n)),
+        night=tuple(rng.random() < 0.3 for _ in range(n)), capacity=40)
+    plan = days.solve(production, time_limit=0)
+    assert sorted(s for day in plan.days for s in day) == list(range(n))
+    assert feasible(production, plan.days)
+    assert plan.cost.total == board_cost(production, plan.days)
+    assert 0 < plan.lower_bound <= plan.cost.total

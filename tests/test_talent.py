@@ -126,3 +126,13 @@ def test_parse_names_what_is_wrong():
         talent.parse("x 2 1 1 2 5 1 1")
     with pytest.raises(ValueError, match="exactly once"):
         talent.evaluate(load("tiny"), [0, 0, 1, 2])
+
+
+def test_a_2000_scene_instance_under_a_zero_limit_answers_with_an_order():
+    """The search starts from the scenes as given, so no limit is ever too small to answer."""
+    instance = talent.random_instance(1, 2000, 40)
+    result = talent.solve(instance, time_limit=0)
+    assert sorted(result.order) == list(range(2000))
+    assert result.cost == paid(instance.durations, instance.cast, instance.costs, result.order)
+    assert 0 < result.lower_bound <= result.cost
+    assert result.optimal is False

@@ -19,7 +19,7 @@ class TalentEnds(TalentModel):
     on location for everything still to shoot, so bounds are much tighter. A move is s (front) or n + s
     (back)."""
 
-    improve = None  # moves here are (side, scene) codes: no local search on them
+    improve = initial = None  # moves here are (side, scene) codes
 
     def root(self):
         return 0
@@ -70,7 +70,7 @@ class TalentEnds(TalentModel):
             if first_back is not None and s < first_back:
                 continue
             allowed = done | self.A[s]
-            if any(remaining >> j & 1 and self.A[j] & ~allowed == 0 for j in self.supersets[s]):
+            if any(remaining >> j & 1 and self.A[j] & ~allowed == 0 for j in self.supersets(s)):
                 continue
             idle = held & ~self.A[s]
             out.append((s + offset, state | 1 << (s + offset),

@@ -98,6 +98,29 @@ class DayModel:
         self.actors = [sum(1 << a for a in production.cast[s]) for s in range(self.n)]
         self.capped = [min(e, production.capacity) for e in production.eighths]
         self.horizon = self.n + max((max(days, default=0) for days in production.unavailable), default=0) + 1
+        self.scenes_of = [sum(1 << s for s in range(self.n) if a in production.cast[s])
+                          for a in range(len(production.rates))]
+
+    def initial(self):
+        """The scenes in their given order, each day filled as far as it goes: None if a date forbids it."""
+        p = self.p
+        moves, day, used = [], -1, None
+        for s in range(self.n):
+            if used is not None and used + p.eighths[s] <= p.capacity and p.available(s, day):
+                moves.append((s, False))
+                used += p.eighths[s]
+            elif p.available(s, day + 1):
+                day += 1
+                moves.append((s, True))
+                used = p.eighths[s]
+            else:
+                return None
+        board = []
+        for s, new_day in moves:
+            if new_day:
+                board.append([])
+            board[-1].append(s)
+        return (evaluate(p, board).total, moves) if moves else (0, [])
 
     def rate_of(self, mask):
         total, a = 0, 0
@@ -160,7 +183,12 @@ class DayModel:
         free = p.capacity - sum(p.eighths[s] for s in range(self.n) if today >> s & 1) if today else 0
         capacity = p.capacity
         for a, rate in enumerate(p.rates):
-            need = sum(self.capped[s] for s in range(self.n) if left >> s & 1 and self.actors[s] >> a & 1)
+            need = 0
+            mine = left & self.scenes_of[a]
+            while mine:
+                low = mine & -mine
+                need += self.capped[low.bit_length() - 1]
+                mine ^= low
             if need > free:  # the days a still has to work after the open one
                 total += p.weights.cast * rate * -(-(need - free) // capacity)
         return total

@@ -7,6 +7,7 @@ A *model* describes a problem whose answer is a sequence of moves (scenes, in ta
 - ``expand(state)``: ``[(move, child, step_cost), ...]``, the moves worth trying from ``state``
   (a model may leave out moves that a dominance rule proves unnecessary, and may return one forced move);
 - ``bound(state)``: a lower bound on the cost still to pay from ``state`` to a goal (admissible);
+- ``initial()`` (optional): (cost, moves) of a cheap first answer, or None;
 - ``undo(state, move)`` (optional): the state ``move`` was made from, so that A* keeps only the last move
   into each state; without it A* keeps (parent state, move) links.
 
@@ -115,6 +116,8 @@ def astar(model, clock, upper=None, cache=None, max_nodes=None):
             return (g, _path(model, via, root, state)), g, True, expanded
         expanded += 1
         for move, child, step in model.expand(state):
+            if clock.out():  # a state of thousands of children: keep the limit (this state's f is the floor)
+                return best, min(floor, limit), False, expanded
             g2 = g + step
             known = g_of.get(child)
             if known is not None and known <= g2:
@@ -150,7 +153,8 @@ def _path(model, via, root, goal):
 def solve(model, time_limit=None, beam_share=0.05, reserve=0.15, max_states=2_000_000):
     """Best sequence, its cost, a lower bound and whether it is proven optimal, within ``time_limit`` seconds.
 
-    1. A greedy pass finds a first answer whatever the clock says (there is always one to return);
+    1. the model's ``initial()`` answer when it has one (linear time: the scenes as given), then a greedy
+       pass (clocked when there is an initial answer, else run to the end: there is always one to return);
     2. beams of growing width (8, 32, 128...; up to 64 without a limit) improve it for ``beam_share`` of
        the time, each answer polished by the model's ``improve(moves, cost, clock)`` when it has one;
     3. A* closes the gap, pruned by the best cost known, until it proves the optimum, it holds
@@ -166,7 +170,9 @@ def solve(model, time_limit=None, beam_share=0.05, reserve=0.15, max_states=2_00
             return best
         return improve(found[1], found[0], clock) if improve else found
 
-    best = better(beam(model, 1, None, cache), None)
+    initial = getattr(model, "initial", None)
+    best = initial() if initial else None  # a cheap answer first, so that any limit is kept
+    best = better(beam(model, 1, clock if best is not None else None, cache), best)
     phase = _Clock(None if time_limit is None else time_limit * beam_share)
     width = 8
     while not (phase.out() or clock.out()) and (time_limit is not None or width <= 64):

@@ -178,14 +178,25 @@ class TalentModel:
         self.full = (1 << self.n) - 1
         self.scenes_of = [sum(1 << s for s in range(self.n) if self.A[s] >> a & 1) for a in range(self.m)]
         self.base = [self.d[s] * self.cost_of(self.A[s]) for s in range(self.n)]
-        # j may have to come before s when cast(s) is a strict subset of cast(j)
-        self.supersets = [[j for j in range(self.n) if j != s and self.A[s] & ~self.A[j] == 0 and self.A[s] != self.A[j]]
-                          for s in range(self.n)]
+        self._supersets = {}
         self._sums = {}
         self._by_present = {}
         self._cast = [[a for a in range(self.m) if self.A[s] >> a & 1] for s in range(self.n)]
         self._base_bytes = [[sum(self.base[k + b] for b in range(8) if byte >> b & 1 and k + b < self.n)
                              for byte in range(256)] for k in range(0, self.n, 8)]
+
+    def supersets(self, s):
+        """The scenes j whose cast strictly contains s's (j may have to come first); computed on demand."""
+        known = self._supersets.get(s)
+        if known is None:
+            mine = self.A[s]
+            known = self._supersets[s] = [j for j, cast in enumerate(self.A) if cast != mine and mine & ~cast == 0]
+        return known
+
+    def initial(self):
+        """The merged scenes in their given order: an answer in linear time, before any search."""
+        moves = list(range(self.n))
+        return self.sequence_cost(moves), moves
 
     def cost_of(self, mask):
         total = 0
@@ -242,7 +253,7 @@ class TalentModel:
         out = []
         for s in scenes:
             allowed = started | self.A[s]
-            if any(remaining >> j & 1 and self.A[j] & ~allowed == 0 for j in self.supersets[s]):
+            if any(remaining >> j & 1 and self.A[j] & ~allowed == 0 for j in self.supersets(s)):
                 continue
             idle = present & ~self.A[s]
             out.append((s, remaining ^ (1 << s), self.base[s] + (self.d[s] * self.cost_of(idle) if idle else 0)))
