@@ -138,9 +138,9 @@ def main():
             talent.run_random([int(v) for v in args.talent_random.split(",")], args.seeds, args.actors,
                               args.time_limit if args.time_limit is not None else 60.0, args.runs)
         elif args.compare:
-            talent.run_compare(args.talent, args.runs, args.time_limit)
+            sys.exit(1 if talent.run_compare(args.talent, args.runs, args.time_limit) else 0)
         else:
-            talent.run_files(args.talent, args.runs, args.time_limit)
+            sys.exit(1 if talent.run_files(args.talent, args.runs, args.time_limit) else 0)
         return
     sizes = [int(value) for value in args.sizes.split(",")] + ([100_000] if args.big else [])
     if load.generator() != "wrk":

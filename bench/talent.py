@@ -11,6 +11,7 @@ Asserts nothing about time.
 import json
 import os
 import statistics
+import sys
 import time
 
 from services.solver import talent
@@ -31,14 +32,31 @@ def _line(name, result, seconds):
                        "seconds": round(seconds, 4), "lower_bound": result.lower_bound})
 
 
-def run_files(paths, runs=1, time_limit=None):
-    for path in paths:
-        if os.path.basename(path).upper().startswith(("README", "LICENSE")):
-            continue  # the notices beside the instances
+def load(path):
+    """The instance in ``path``, or None (said on stderr) when it cannot be read."""
+    try:
         with open(path) as handle:
-            instance = talent.parse(handle.read())
+            return talent.parse(handle.read())
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        print(f"{path}: {error}", file=sys.stderr)
+        return None
+
+
+def instance_files(paths):
+    return [path for path in paths if not os.path.basename(path).upper().startswith(("README", "LICENSE"))]
+
+
+def run_files(paths, runs=1, time_limit=None):
+    """One JSON line per instance; returns how many files could not be read."""
+    failed = 0
+    for path in instance_files(paths):  # the notices beside the instances are skipped
+        instance = load(path)
+        if instance is None:
+            failed += 1
+            continue
         seconds, result = _median_run(instance, runs, time_limit)
         print(_line(instance.name or os.path.basename(path), result, seconds), flush=True)
+    return failed
 
 
 def run_random(sizes, seeds, actors, time_limit, runs=1):
@@ -57,13 +75,15 @@ def run_compare(paths, runs=1, time_limit=None):
     from services.solver import alternatives
 
     approaches = [("astar", talent.solve)] + list(alternatives.APPROACHES)
-    for path in paths:
-        if os.path.basename(path).upper().startswith(("README", "LICENSE")):
+    failed = 0
+    for path in instance_files(paths):
+        instance = load(path)
+        if instance is None:
+            failed += 1
             continue
-        with open(path) as handle:
-            instance = talent.parse(handle.read())
         for label, solver in approaches:
             seconds, result = _median_run(instance, runs, time_limit, solver)
             line = json.loads(_line(instance.name, result, seconds))
             line["approach"] = label
             print(json.dumps(line), flush=True)
+    return failed

@@ -136,3 +136,19 @@ def test_a_2000_scene_instance_under_a_zero_limit_answers_with_an_order():
     assert result.cost == paid(instance.durations, instance.cast, instance.costs, result.order)
     assert 0 < result.lower_bound <= result.cost
     assert result.optimal is False
+
+
+def test_the_benchmark_prints_one_json_line_per_instance(capsys):
+    import json
+
+    from bench import talent as bench_talent
+
+    names = [os.path.join(DATA, name) for name in ("README.md", "LICENSE", "tiny", "concert")]
+    assert bench_talent.run_files(names + [os.path.join(DATA, "missing")]) == 1
+    out, err = capsys.readouterr()
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [(line["instance"], line["cost"], line["optimal"]) for line in lines] == [("tiny", 29, True),
+                                                                                    ("concert", 111, True)]
+    assert set(lines[0]) >= {"instance", "order", "cost", "optimal", "seconds"}
+    assert lines[0]["order"] in ([3, 0, 1, 2], [2, 1, 0, 3])  # the two optimal orders of tiny (one reversed)
+    assert "missing" in err
