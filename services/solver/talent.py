@@ -169,6 +169,10 @@ def reduce(instance):
 class TalentModel:
     """States are bitmasks of the merged scenes still to shoot; moves are merged scene indexes."""
 
+    # the subset dominance costs O(n^2) per expansion: past a few hundred scenes (where no proof is in
+    # reach anyway) it would make one expansion outlast a short time limit
+    DOMINANCE_UP_TO = 300
+
     def __init__(self, durations, actors, costs):
         self.n = len(durations)
         self.m = len(costs)
@@ -251,9 +255,10 @@ class TalentModel:
             if self.A[s] == present:
                 return [(s, remaining ^ (1 << s), self.base[s])]
         out = []
+        prune = self.n <= self.DOMINANCE_UP_TO
         for s in scenes:
             allowed = started | self.A[s]
-            if any(remaining >> j & 1 and self.A[j] & ~allowed == 0 for j in self.supersets(s)):
+            if prune and any(remaining >> j & 1 and self.A[j] & ~allowed == 0 for j in self.supersets(s)):
                 continue
             idle = present & ~self.A[s]
             out.append((s, remaining ^ (1 << s), self.base[s] + (self.d[s] * self.cost_of(idle) if idle else 0)))
