@@ -122,6 +122,53 @@ class DayModel:
             board[-1].append(s)
         return (evaluate(p, board).total, moves) if moves else (0, [])
 
+    def improve(self, moves, cost, clock):
+        """Local search on an answer: open or close a day before one scene, or move one scene elsewhere
+        (opening a day there or not), while that lowers the cost and breaks no rule (first improvement)."""
+        moves = list(moves)
+        improved = True
+        while improved and not clock.out():
+            improved = False
+            for i in range(1, len(moves)):
+                if clock.out():
+                    return cost, moves
+                candidate = moves[:i] + [(moves[i][0], not moves[i][1])] + moves[i + 1:]
+                value = self._price(candidate)
+                if value is not None and value < cost:
+                    moves, cost, improved = candidate, value, True
+            for i in range(len(moves)):
+                if clock.out():
+                    break
+                scene = moves[i][0]
+                rest = moves[:i] + moves[i + 1:]
+                for j in range(len(rest) + 1):
+                    if clock.out():
+                        return cost, moves
+                    for opens in (False, True):
+                        candidate = rest[:j] + [(scene, opens)] + rest[j:]
+                        value = self._price(candidate)
+                        if value is not None and value < cost:
+                            moves, cost, improved = candidate, value, True
+                            break
+                    else:
+                        continue
+                    break
+        return cost, moves
+
+    def _price(self, moves):
+        """The total of the board these moves build, or None when it breaks a rule."""
+        if not moves or not moves[0][1]:
+            return None
+        board = []
+        for s, opens in moves:
+            if opens:
+                board.append([])
+            board[-1].append(s)
+        try:
+            return evaluate(self.p, board).total
+        except ValueError:
+            return None
+
     def rate_of(self, mask):
         total, a = 0, 0
         while mask:

@@ -171,7 +171,7 @@ def solve(model, time_limit=None, beam_share=0.05, reserve=0.15, max_states=2_00
         return improve(found[1], found[0], clock) if improve else found
 
     initial = getattr(model, "initial", None)
-    best = initial() if initial else None  # a cheap answer first, so that any limit is kept
+    best = better(initial(), None) if initial else None  # a cheap answer first, so that any limit is kept
     best = better(beam(model, 1, clock if best is not None else None, cache), best)
     phase = _Clock(None if time_limit is None else time_limit * beam_share)
     width = 8

@@ -348,6 +348,8 @@ class TalentModel:
                 for j in range(len(moves)):
                     if j == i:
                         continue
+                    if clock.out():
+                        return cost, moves
                     candidate = rest[:j] + [scene] + rest[j:]
                     value = self.sequence_cost(candidate)
                     if value < cost:
