@@ -118,3 +118,20 @@ def test_a_large_production_under_a_zero_limit_gets_a_board():
     assert feasible(production, plan.days)
     assert plan.cost.total == board_cost(production, plan.days)
     assert 0 < plan.lower_bound <= plan.cost.total
+
+
+def test_a_time_limited_board_is_valid_and_no_worse_than_the_scenes_as_given():
+    rng = random.Random(12)
+    n = 40
+    production = days.Production(
+        eighths=tuple(rng.randint(2, 24) for _ in range(n)),
+        cast=tuple(tuple(rng.sample(range(12), rng.randint(1, 4))) for _ in range(n)),
+        rates=tuple(rng.randint(100, 900) for _ in range(12)), locations=tuple(rng.choice("ABCD") for _ in range(n)),
+        night=tuple(rng.random() < 0.3 for _ in range(n)), capacity=40,
+        unavailable=tuple(frozenset(rng.sample(range(20, 40), 2)) for _ in range(12)))
+    as_given, _ = days.DayModel(production).initial()  # about 15 days: the dates off come later
+    plan = days.solve(production, time_limit=0.3)
+    assert sorted(s for day in plan.days for s in day) == list(range(n))
+    assert feasible(production, plan.days)
+    assert plan.cost.total == board_cost(production, plan.days) <= as_given
+    assert plan.lower_bound <= plan.cost.total
