@@ -3,6 +3,7 @@
     .venv/bin/python -m bench [--big] [--duration 5] [--sizes 1000,10000] [--app-dir DIR]
     .venv/bin/python -m bench --activity 1000000     # writes with a log of 0 and 1,000,000 events
     .venv/bin/python -m bench --breakdown            # a 300-page screenplay broken down
+    .venv/bin/python -m bench --talent FILE [FILE ...] [--runs 3]   # the schedule solver (bench/talent.py)
 
 For each collection size it seeds a data directory, serves it, and measures requests/s, p50 and
 p99 for the task reads and writes; each read is also measured against a bare Flask app serving
@@ -126,12 +127,32 @@ def main():
     parser.add_argument("--breakdown", action="store_true",
                         help="instead: a screenplay of --pages pages broken down (no server)")
     parser.add_argument("--pages", type=int, default=300, help="with --breakdown: the screenplay's length")
-    parser.add_argument("--runs", type=int, default=7, help="with --breakdown: runs measured")
     parser.add_argument("--file", action="append", help="with --breakdown: instead, the pages of this screenplay")
+    parser.add_argument("--talent", nargs="+", metavar="FILE", help="instead: solve talent-scheduling instances, "
+                        "one JSON line each (bench/talent.py)")
+    parser.add_argument("--talent-random", metavar="SIZES", help="instead: random talent instances of these scene counts")
+    parser.add_argument("--compare", action="store_true", help="with --talent: every approach side by side")
+    parser.add_argument("--runs", type=int, default=None, help="runs measured (--breakdown: default 7; --talent: "
+                        "seconds is the median of this many, default 1)")
+    parser.add_argument("--time-limit", type=float, default=None, help="with --talent: seconds per solve")
+    parser.add_argument("--seeds", type=int, default=3, help="with --talent-random: instances per size")
+    parser.add_argument("--actors", type=int, default=8, help="with --talent-random: actors per instance")
     args = parser.parse_args()
     if args.breakdown:
+        args.runs = 7 if args.runs is None else args.runs
         print(f"Machine: {machine()}")
         breakdown.report(args)
+        return
+    args.runs = 1 if args.runs is None else args.runs
+    if args.talent or args.talent_random:
+        from bench import talent
+        if args.talent_random:
+            talent.run_random([int(v) for v in args.talent_random.split(",")], args.seeds, args.actors,
+                              args.time_limit if args.time_limit is not None else 60.0, args.runs)
+        elif args.compare:
+            sys.exit(1 if talent.run_compare(args.talent, args.runs, args.time_limit) else 0)
+        else:
+            sys.exit(1 if talent.run_files(args.talent, args.runs, args.time_limit) else 0)
         return
     sizes = [int(value) for value in args.sizes.split(",")] + ([100_000] if args.big else [])
     if load.generator() != "wrk":
