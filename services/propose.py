@@ -43,8 +43,8 @@ class Weights(Field):
         return out
 
     def json_schema(self):
-        return {"type": "object", "additionalProperties": False,
-                "properties": {name: WEIGHT.json_schema() for name in DEFAULT_WEIGHTS}}
+        return {"type": "object", "properties": {name: WEIGHT.json_schema() for name in DEFAULT_WEIGHTS},
+                "description": "unknown fields are a 400"}
 
 
 SCHEMA = {
