@@ -42,11 +42,12 @@ def _constraints(body):
     """(actor constraints, location preferences) checked: ``{name: {...}}`` each."""
     if not isinstance(body, dict):
         raise ValidationError({"body": "must be a JSON object"})
-    actors = _object(body.get("actor_constraints"), "actor_constraints")
-    places = _object(body.get("location_preferences"), "location_preferences")
+    actors = {name: _object(rules, f"actor_constraints.{name}")
+              for name, rules in _object(body.get("actor_constraints"), "actor_constraints").items()}
+    places = {name: _object(rules, f"location_preferences.{name}")
+              for name, rules in _object(body.get("location_preferences"), "location_preferences").items()}
     for name, rules in actors.items():
         where = f"actor_constraints.{name}"
-        rules = _object(rules, where)
         days = rules.get("available_days")
         if days is not None and (not isinstance(days, list) or not all(
                 isinstance(d, str) and d.strip().lower() in WEEKDAYS for d in days)):
@@ -54,7 +55,7 @@ def _constraints(body):
                                   message=f"{where}.available_days must be a list of weekday names (Monday ... Sunday)")
     for name, rules in places.items():
         where = f"location_preferences.{name}"
-        hours = _object(rules, where).get("setup_time_hours")
+        hours = rules.get("setup_time_hours")
         if hours is not None and (isinstance(hours, bool) or not isinstance(hours, (int, float))
                                   or not 0 <= hours <= 24):
             raise ValidationError({f"{where}.setup_time_hours": "must be a number of hours from 0 to 24"},
@@ -154,7 +155,9 @@ def _schedule_data(found, scenes, places, risks):
             if any(name.strip() and name.strip().casefold() in s["location"].casefold() for s in day["strips"]):
                 if rules.get("weather_dependent"):
                     special.append(f"weather-dependent: {name}")
-                special += [f"{name}: {item}" for item in rules.get("equipment_requirements") or () if isinstance(item, str)]
+                equipment = rules.get("equipment_requirements")
+                special += [f"{name}: {item}" for item in (equipment if isinstance(equipment, list) else ())
+                            if isinstance(item, str)]
         eighths = Counter()
         for strip in day["strips"]:
             eighths[strip["location"]] += strip["page_eighths"]
@@ -241,7 +244,7 @@ def analysis():
 
 def sort(body, search_cap=None):
     """The legacy sort: the proposal's order of the scenes (nothing stored)."""
-    fields = validate(body if isinstance(body, dict) else {}, propose.SCHEMA, partial=True)
+    fields = validate(body, propose.SCHEMA, partial=True)
     found = propose.plan(fields, search_cap)
     by_id = {scene["id"]: scene for scene in script.scenes()}
     names = {row["castId"]: row["character"] for row in found["board"]["dood"]}

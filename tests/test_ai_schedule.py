@@ -127,6 +127,13 @@ def test_bad_constraints_are_400s_naming_them(client, producer, production, body
     assert response.status_code == 400 and field in response.get_json()["errors"], response.get_json()
 
 
+def test_null_or_odd_constraints_are_taken_as_none(client, producer, production):
+    body = {"actor_constraints": {"Maya": None, "Nobody": {"available_days": ["Monday"]}},
+            "location_preferences": {"Radio Station": None, "Beach": {"equipment_requirements": "crane"}}}
+    data = raw_fetch(client, producer, body)["schedule_data"]
+    assert "Nobody is not in the script's cast: their constraints were not applied" in data["potential_risks"]
+
+
 def test_generate_with_no_scene_is_a_400(client, producer):
     response = client.post("/api/ai/generate_gemini_schedule", json=FRONTEND_CONSTRAINTS, headers=producer)
     assert response.status_code == 400
