@@ -266,3 +266,20 @@ def test_dates_of_a_proposal_follow_days_off_and_holidays(client, producer, four
     data = propose(client, producer, {"pagesPerDay": 1})["data"]
     dates = [datetime.date.fromisoformat(day["date"]) for day in data["days"]]
     assert dates[:2] == [datetime.date(2026, 12, 24), datetime.date(2026, 12, 28)]
+
+
+def test_a_dood_drop_is_the_reported_cast_cost_and_no_proof_is_claimed(client, producer):
+    """The solver pays every hold; the DOOD drops a gap over dropDays. cost.cast is the DOOD's (SPEC), so
+    the proof, made for the holds-paid cost, is not claimed: optimal false, lowerBound null."""
+    put_board(client, producer, {"startDate": "2026-12-07", "dropDays": 1})
+    mara = [add_scene(client, producer, ["MARA"], page_eighths=8)["id"] for _ in range(2)]
+    for _ in range(2):
+        add_scene(client, producer, ["OLSEN"], page_eighths=8)
+    rate(client, producer, "MARA", 1000, unavailable=["2026-12-08", "2026-12-09"])
+    rate(client, producer, "OLSEN", 100)
+    answer = propose(client, producer, {"pagesPerDay": 1}, status=201, query="?apply=true")["data"]
+    when = {s["sceneId"]: day["day"] for day in answer["days"] for s in day["strips"]}
+    assert sorted(when[s] for s in mara) == [1, 4]  # Tuesday and Wednesday between: a 2-day gap, over dropDays 1
+    assert answer["cost"]["cast"] == 2 * 1000 + 2 * 100  # MARA dropped for the gap, not held 4 days (4,200)
+    assert answer["optimal"] is False and answer["lowerBound"] is None
+    assert client.get("/api/schedule", headers=producer).get_json()["data"]["totals"]["castCost"] == answer["cost"]["cast"]
