@@ -4,6 +4,7 @@
     .venv/bin/python -m bench --activity 1000000     # writes with a log of 0 and 1,000,000 events
     .venv/bin/python -m bench --breakdown            # a 300-page screenplay broken down
     .venv/bin/python -m bench --talent FILE [FILE ...] [--runs 3]   # the schedule solver (bench/talent.py)
+    .venv/bin/python -m bench --propose 20,40,60 [--seeds 3] [--time-limit 10]   # POST /schedule/propose (bench/propose.py)
 
 For each collection size it seeds a data directory, serves it, and measures requests/s, p50 and
 p99 for the task reads and writes; each read is also measured against a bare Flask app serving
@@ -132,20 +133,26 @@ def main():
                         "one JSON line each (bench/talent.py)")
     parser.add_argument("--talent-random", metavar="SIZES", help="instead: random talent instances of these scene counts")
     parser.add_argument("--compare", action="store_true", help="with --talent: every approach side by side")
-    parser.add_argument("--runs", type=int, default=None,
-                        help="runs measured: with --breakdown (default 7); with --talent, seconds is their median (default 1)")
-    parser.add_argument("--time-limit", type=float, default=None, help="with --talent: seconds per solve")
+    parser.add_argument("--runs", type=int, default=None, help="runs measured (--breakdown: default 7; --talent: "
+                        "seconds is the median of this many, default 1)")
+    parser.add_argument("--propose", metavar="SIZES", help="instead: POST /schedule/propose on generated scripts")
+    parser.add_argument("--time-limit", type=float, default=None, help="with --talent or --propose: seconds per solve")
     parser.add_argument("--seeds", type=int, default=3, help="with --talent-random: instances per size")
     parser.add_argument("--actors", type=int, default=8, help="with --talent-random: actors per instance")
     args = parser.parse_args()
     if args.breakdown:
-        args.runs = args.runs or 7
+        args.runs = 7 if args.runs is None else args.runs
         print(f"Machine: {machine()}")
         breakdown.report(args)
         return
+    args.runs = 1 if args.runs is None else args.runs
+    if args.propose:
+        from bench import propose
+        propose.run([int(v) for v in args.propose.split(",")], args.seeds, args.actors if args.actors != 8 else 12,
+                    args.time_limit if args.time_limit is not None else 10.0)
+        return
     if args.talent or args.talent_random:
         from bench import talent
-        args.runs = args.runs or 1
         if args.talent_random:
             talent.run_random([int(v) for v in args.talent_random.split(",")], args.seeds, args.actors,
                               args.time_limit if args.time_limit is not None else 60.0, args.runs)

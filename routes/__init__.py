@@ -1,8 +1,9 @@
 """One blueprint per domain, each registered under /api."""
-from routes import activity, analytics, assets, auth, budget, distribution, meta, schedule, script, tasks, users, vfx
+from routes import (activity, ai, analysis, analytics, assets, auth, budget, distribution, meta, schedule, script, tasks,
+                    users, vfx)
 
 BLUEPRINTS = (meta.bp, auth.bp, users.bp, tasks.bp, vfx.bp, budget.bp, script.bp, assets.bp, analytics.bp,
-              activity.bp, schedule.bp, distribution.bp)
+              activity.bp, schedule.bp, distribution.bp, ai.bp, analysis.bp)
 
 
 def register_blueprints(app):

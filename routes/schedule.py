@@ -1,12 +1,12 @@
-from flask import Blueprint, request
+from flask import Blueprint, current_app, request
 
-from services import callsheet, cast, schedule, schedule_pdf
+from services import callsheet, cast, propose, schedule, schedule_pdf
 from services.dood import to_csv
 from utils import downloads
 from utils.auth import requires
 from utils.listing import query
 from utils.requests import json_body
-from utils.responses import cached, count, ok_list, ok_resource
+from utils.responses import cached, count, ok, ok_list, ok_resource
 from utils.validation import validate_query
 
 bp = Blueprint("schedule", __name__, url_prefix="/schedule")
@@ -27,6 +27,16 @@ def get_board():
 @requires("schedule:write")
 def update_board():
     return ok_resource(schedule.update(json_body(), request.headers.get("If-Match")), "Schedule updated")
+
+
+@bp.post("/propose")
+@requires("schedule:write")
+def propose_schedule():
+    answer, applied = propose.propose(json_body(optional=True), propose.apply_flag(request.args.get("apply")),
+                                      current_app.config.get("PROPOSE_SEARCH_CAP"))
+    message = (f"Proposal: {count(len(answer['days']), 'shooting day')}, cost {answer['cost']['total']:,.2f}"
+               + (", proven optimal" if answer["optimal"] else "") + (" (applied)" if applied else " (not stored)"))
+    return ok(answer, message, status=201 if applied else 200)
 
 
 @bp.get("/cast")

@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass, field, replace
 
 from services import activity as events
-from services import (assets, auth, budget, cast, deliverables, distribution, releases, schedule, schedule_pdf, script,
-                      tasks, users, vfx)
+from services import (assets, auth, budget, cast, deliverables, distribution, propose, releases, schedule, schedule_pdf,
+                      script, tasks, users, vfx)
 from utils import activity
 from utils.auth import PUBLIC, SIGNED_IN
 from utils.listing import MAX_PER_PAGE
@@ -57,6 +57,7 @@ class Op:
     params: dict = field(default_factory=dict)  # path parameter -> JSON Schema, when not a plain id
     query: dict = field(default_factory=dict)  # extra query parameters -> JSON Schema
     downloads: tuple = ()  # media types the same success also comes as, asked for with ?format= (CSV, PDF)
+    raw_body: dict | None = None  # a JSON Schema of the body, when no validator schema describes it
 
 
 def ref(name):
@@ -361,6 +362,84 @@ OPERATIONS["distribution.list_releases"] = replace(OPERATIONS["distribution.list
 OPERATIONS["distribution.list_deliverables"] = replace(OPERATIONS["distribution.list_deliverables"],
                                                        query=query_of(deliverables.QUERY))
 
+# -- the proposal and the original frontend's scheduling calls (issue 21) ---------------------------------
+SCENE_NUMBER = {"type": "integer", "minimum": 1}
+NAMES = array(STRING)
+SCHEMAS.update({
+    "ProposalCost": obj(total=MONEY, cast={**MONEY, "description": "the DOOD total of the proposed board"},
+                        moves={**COUNT, "description": "location changes between consecutive scenes of a day"},
+                        dayNight={**COUNT, "description": "day/night switches between consecutive scenes of a day"}),
+    "Proposal": obj(days=array(ref("ScheduleDay")), cost=ref("ProposalCost"),
+                    optimal={"type": "boolean", "description": "proven optimal"},
+                    lowerBound={**or_null(MONEY), "description": "no board costs less (null when a DOOD drop applied)"},
+                    seconds=NUMBER),
+    "ProposalSummary": obj(cost=ref("ProposalCost"), optimal={"type": "boolean"}, lowerBound=or_null(MONEY),
+                           seconds=NUMBER),
+    "FrontendSchedule": obj(
+        status={"const": "success"},
+        schedule_data=obj(
+            scheduling_strategy=STRING, total_shooting_days=COUNT,
+            daily_schedules=array(obj(
+                day={"type": "integer", "minimum": 1}, date=or_null(DATE), location_focus=STRING,
+                scenes=array(obj(scene_number=SCENE_NUMBER, scene_title=STRING, location=STRING, time_of_day=STRING,
+                                 estimated_duration_minutes=COUNT, actors_needed=NAMES, extras_needed=NAMES,
+                                 call_time=STRING, estimated_wrap=STRING, setup_notes=STRING)),
+                daily_summary=obj(total_scenes=COUNT, total_duration_minutes=COUNT, primary_actors=NAMES,
+                                  location_changes=COUNT, special_requirements=NAMES))),
+            actor_schedules={"type": "object"}, location_schedule={"type": "object"},
+            optimization_benefits=NAMES, potential_risks=NAMES),
+        generation_info=obj(generated_at=TIMESTAMP, ai_model=STRING, input_scenes=COUNT),
+        total_shooting_days=COUNT, is_mock={"const": False}, proposal=ref("ProposalSummary")),
+    "FrontendPreview": obj(status={"const": "success"}, total_scenes_available=COUNT, preview_count=COUNT,
+                           preview_scenes=array(obj(scene_number=SCENE_NUMBER, scene_title=STRING, location=STRING,
+                                                    time_of_day=STRING, estimated_duration=COUNT, actor_count=COUNT,
+                                                    extras_count=COUNT, day=or_null({"type": "integer"})))),
+    "FrontendAnalysis": obj(status={"const": "success"}, data_source=STRING, analysis=obj(
+        total_scenes=COUNT, unique_locations=COUNT, location_clusters_identified=COUNT,
+        time_distribution=obj(DAY=COUNT, DUSK=COUNT, NIGHT=COUNT), busiest_actors={"type": "object"},
+        locations_breakdown={"type": "object"},
+        optimization_potential=obj(can_group_locations={"type": "boolean"}, location_savings=COUNT),
+        data_source=STRING)),
+    "FrontendSorted": obj(status={"const": "success"}, total_scenes=COUNT, proposal=ref("ProposalSummary"),
+                          sorted_scenes=array(obj(scene_number=SCENE_NUMBER, scene_title=STRING, location=STRING,
+                                                  time_of_day=STRING, actors=NAMES, extras=NAMES,
+                                                  day={"type": "integer", "minimum": 1}))),
+})
+FRONTEND_NOTE = ("The original frontend's call: the fields of `data` are also at the top level of the answer "
+                 "(it reads them there). Computed by the solver; nothing calls a remote model.")
+CONSTRAINTS = {"type": "object", "properties": {
+    "actor_constraints": {"type": "object", "additionalProperties": {"type": "object", "properties": {
+        "available_days": array({"type": "string", "enum": list(schedule.WEEKDAYS)}),
+        "max_consecutive_days": {"type": "integer"}, "preferred_call_times": array(STRING)}}},
+    "location_preferences": {"type": "object", "additionalProperties": {"type": "object", "properties": {
+        "setup_time_hours": {"type": "number", "minimum": 0, "maximum": 24}, "weather_dependent": {"type": "boolean"},
+        "equipment_requirements": array(STRING)}}},
+    **{name: json_schema_of(f) for name, f in propose.SCHEMA.items()}}}
+OPERATIONS.update({
+    "schedule.propose_schedule": Op(
+        "Propose a schedule: every scene in days of at most pagesPerDay, cheapest in cast, moves and day/night",
+        DATA, ref("Proposal"), created=ref("Proposal"), body=propose.SCHEMA, partial=True, body_optional=True,
+        query=query_of(propose.APPLY_QUERY), errors=(409,),
+        note="With apply=true the proposal becomes the schedule (201, one `schedule` event), else nothing is "
+             "stored. No scene, or unavailable dates that leave no schedule: 400. The board changed during the "
+             "search: 409. The search holds no lock."),
+    "ai.generate_gemini_schedule": Op("The original frontend's AI schedule: a proposal in its schedule_data shape",
+                                      DATA, ref("FrontendSchedule"), raw_body=CONSTRAINTS, body_optional=True,
+                                      note=FRONTEND_NOTE),
+    "ai.preview_schedule": Op("The first five scenes of the board in shooting order", DATA, ref("FrontendPreview"),
+                              note=FRONTEND_NOTE),
+    "ai.schedule_analysis": Op("The script's scenes counted: locations, times of day, busiest cast", DATA,
+                               ref("FrontendAnalysis"), note=FRONTEND_NOTE),
+    "ai.sort_schedule": Op("The legacy sort: the proposal's scene order (nothing stored)", DATA, ref("FrontendSorted"),
+                           body=propose.SCHEMA, partial=True, body_optional=True, note=FRONTEND_NOTE),
+    "analysis.analyse_text": Op("The breakdown of a screenplay sent as text (the original frontend's path)", DATA,
+                                ref("Breakdown"), body={"text": script.BREAKDOWN_SCHEMA["text"]},
+                                note="As POST /script/breakdown without apply; the fields also at the top level."),
+    "analysis.analyse_file": Op("The breakdown of an uploaded screenplay (the original frontend's path)", DATA,
+                                ref("Breakdown"), form={"file": FILE},
+                                note="As POST /script/breakdown with a file; the fields also at the top level."),
+})
+
 
 def document(app, version):
     """The whole document for ``app``: every method of every /api rule in its url_map."""
@@ -418,6 +497,8 @@ def operation(rule, method, op, permission):
     content = {}
     if op.body is not None:
         content[JSON] = {"schema": request_schema(op.body, op.partial)}
+    if op.raw_body is not None:
+        content[JSON] = {"schema": op.raw_body}
     if op.form is not None:
         files = [name for name, schema in op.form.items() if schema is FILE]  # a form without its file is a 400
         content["multipart/form-data"] = {"schema": {"type": "object", "required": files, "properties": op.form}}
@@ -513,7 +594,7 @@ OTHER_SUCCESS = {206: "Partial content: the Range asked for", 304: "Not modified
 def errors(rule, op, permission):
     """The failures an operation can answer, derived from what it takes and who may call it."""
     statuses = set(op.errors)
-    if op.body is not None or op.form is not None:
+    if op.body is not None or op.form is not None or op.raw_body is not None:
         statuses |= {400, 413, 415}
     if op.listing is not None or op.query:
         statuses.add(400)

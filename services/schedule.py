@@ -201,9 +201,11 @@ def update(body, if_match=None):
     return _write(fields, if_match)
 
 
-def store_days(days, if_match=None, summary=None):
-    """Make ``days`` ([{sceneIds, callTime?, note?}], checked like a PUT's) the schedule's days."""
-    return _write({"days": clean_days(days)}, if_match, summary)
+def store_days(days, if_match=None, summary=None, settings=None):
+    """Make ``days`` ([{sceneIds, callTime?, note?}], checked like a PUT's) the schedule's days, with
+    ``settings`` (checked like a PUT's, e.g. the proposal's ``pagesPerDay``) beside them."""
+    fields = validate(settings or {}, SETTINGS_SCHEMA, partial=True)
+    return _write({**fields, "days": clean_days(days)}, if_match, summary)
 
 
 def clean_days(days, scenes=None):

@@ -35,6 +35,7 @@ def fuzzed_app(tmp_path_factory):
         "TESTING": True, "DATA_DIR": str(base / "data"), "UPLOAD_DIR": str(base / "uploads"),
         "SECRET_KEY": SECRET, "JWT_SECRET_KEY": SECRET, "AUTO_SEED": False,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "PROPOSE_SEARCH_CAP": 0.05,  # generated proposals search 50 ms at most, whatever timeLimitSeconds says
     })
     with app.app_context():
         demo.seed_if_empty()

@@ -135,3 +135,21 @@ def test_a_time_limited_board_is_valid_and_no_worse_than_the_scenes_as_given():
     assert feasible(production, plan.days)
     assert plan.cost.total == board_cost(production, plan.days) <= as_given
     assert plan.lower_bound <= plan.cost.total
+
+
+def test_cast_who_worked_on_kept_days_are_paid_from_the_first_new_day():
+    """``started``: with days kept on the board, a cast member who already worked is held from the first
+    appended day to their last work day (brute force agrees on random productions)."""
+    production = days.Production(eighths=(8, 8), cast=((0,), (1,)), rates=(1000, 10), locations=("A", "A"),
+                                 night=(False, False), capacity=8, started=frozenset({0}))
+    assert days.evaluate(production, [[1], [0]]).cast == 2 * 1000 + 10  # held on day 1, works day 2
+    plan = days.solve(production)
+    assert plan.optimal and plan.days == [[0], [1]] and plan.cost.cast == 1010
+    rng = random.Random(11)
+    for _ in range(15):
+        base = random_production(rng, rng.randint(1, 5))
+        production = days.Production(**{**base.__dict__, "started": frozenset({0})})
+        n = len(production.eighths)
+        options = [days.evaluate(production, b).total for b in boards(n) if feasible(production, b)]
+        plan = days.solve(production)
+        assert (plan is None) if not options else (plan.optimal and plan.cost.total == min(options))

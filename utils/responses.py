@@ -134,3 +134,11 @@ def cached(build, depends, scope):
     if request.if_none_match.contains(etag.strip('"')):
         return Response(status=304, headers={"ETag": etag})
     return Response(body, status=200, headers={**headers, "ETag": etag}, mimetype="application/json")
+
+
+def ok_bare(data, message, status=200):
+    """The envelope with ``data``'s fields also at the top level, for the original frontend's scheduling
+    page, which reads them there (SPEC §3 Schedule: `status`, `schedule_data`... beside success/data/message)."""
+    response = jsonify({**data, "success": True, "data": data, "message": message})
+    response.status_code = status
+    return response

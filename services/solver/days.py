@@ -39,6 +39,7 @@ class Production:
     capacity: int        # eighths per day
     unavailable: tuple = ()  # per cast member: a set of shooting-day indexes (0-based)
     weights: Weights = Weights()
+    started: frozenset = frozenset()  # cast who worked before day 0 (days kept): paid from day 0 if they work again
 
     def available(self, scene, day):
         return not any(day in self.unavailable[a] for a in self.cast[scene] if a < len(self.unavailable))
@@ -83,6 +84,9 @@ def evaluate(production, days):
                 before = day[position - 1]
                 moves += production.locations[s] != production.locations[before]
                 switches += production.night[s] != production.night[before]
+    for a in production.started:
+        if a in first:
+            first[a] = 0
     cast = sum(production.rates[a] * (last[a] - first[a] + 1) for a in first)
     w = production.weights
     return Cost(cast, moves, switches, w.cast * cast + w.moves * moves + w.day_night * switches)
@@ -100,6 +104,7 @@ class DayModel:
         self.horizon = self.n + max((max(days, default=0) for days in production.unavailable), default=0) + 1
         self.scenes_of = [sum(1 << s for s in range(self.n) if a in production.cast[s])
                           for a in range(len(production.rates))]
+        self.started = sum(1 << a for a in production.started)
 
     def initial(self):
         """The scenes in their given order, each day filled as far as it goes: None if a date forbids it."""
@@ -190,7 +195,7 @@ class DayModel:
 
     def close(self, left, today):
         """The cast cost of the day ``today`` (scenes) when ``left`` is still to shoot after it."""
-        before = self.union(self.full ^ left ^ today)
+        before = self.union(self.full ^ left ^ today) | self.started
         return self.p.weights.cast * self.rate_of(self.union(today) | (before & self.union(left)))
 
     def root(self):
