@@ -204,16 +204,26 @@ def on_delete(guard=None, forget=None):
             hooks.append(hook)
 
 
+def uploader_only(actor, asset_id, asset=None):
+    """The ownership rule of ``DELETE /assets/{id}`` for roles without ``assets:delete_any``: only
+    the uploader. Every role reads assets, so an unknown id stays the view's 404: nothing to hide."""
+    asset = asset or records.find(asset_id)
+    if asset is not None and asset.get("uploadedBy") != actor["id"]:
+        raise Forbidden("Only the uploader, a Producer or a Production Manager may delete this asset")
+
+
 def delete_asset(asset_id, actor, if_match=None):
     """Producer, Production Manager or the uploader: the record (and VFX links) first, then the file."""
 
-    def check(_collection, asset):
-        if not can(actor, "assets:delete_any") and asset.get("uploadedBy") != actor["id"]:
-            raise Forbidden("Only the uploader, a Producer or a Production Manager may delete this asset")
+    def authorize(asset):  # again under the lock, as the route's ownership rule did
+        if not can(actor, "assets:delete_any"):
+            uploader_only(actor, asset["id"], asset)
+
+    def check(_collection, _asset):
         for guard in _DELETE_GUARDS:
             guard(asset_id)
 
-    asset = records.delete(asset_id, if_match, check=check)
+    asset = records.delete(asset_id, if_match, check=check, authorize=authorize)
     vfx.forget_asset(asset_id)
     for forget in _DELETE_FORGETS:
         forget(asset_id)

@@ -39,13 +39,16 @@ class Records:
             activity.record("create", self.entity, record["id"], after=record)
         return record
 
-    def update(self, record_id, changes, if_match=None, check=None):
+    def update(self, record_id, changes, if_match=None, check=None, authorize=None):
         """Apply only the sent fields to the current record; ``check(collection, record, changes)``
         runs under the lock after the precondition and may refuse (or, like adding a VFX version,
-        amend the record itself)."""
+        amend the record itself). ``authorize(record, changes)``, an ownership rule, runs under the
+        lock before the precondition: a refused user never learns the current ETag."""
         with get_store().transaction(self.name) as transaction:
             collection = transaction.records(self.name)
             record = self._found(collection.get(record_id), record_id)
+            if authorize:
+                authorize(record, changes)
             check_if_match(self.present(record), if_match)
             before = copy.deepcopy(record)
             if check:
@@ -54,17 +57,24 @@ class Records:
         activity.record("update", self.entity, record_id, before=before, after=record)
         return record
 
-    def delete(self, record_id, if_match=None, check=None):
-        """Remove a record; ``check(collection, record)`` runs under the lock and may refuse."""
+    def delete(self, record_id, if_match=None, check=None, authorize=None):
+        """Remove a record; ``check(collection, record)`` runs under the lock and may refuse;
+        ``authorize(record)`` (an ownership rule) runs before the precondition."""
         with get_store().transaction(self.name) as transaction:
             collection = transaction.records(self.name)
             record = self._found(collection.get(record_id), record_id)
+            if authorize:
+                authorize(record)
             check_if_match(self.present(record), if_match)
             if check:
                 check(collection, record)
             collection.delete(record_id)
         activity.record("delete", self.entity, record_id, before=record)
         return record
+
+    def find(self, record_id):
+        """The record, or None."""
+        return get_store().get(self.name, record_id)
 
     def exists(self, record_id):
         return get_store().has(self.name, record_id)

@@ -207,6 +207,28 @@ def _acting(users, actor):
     return current
 
 
+# -- ownership rules of the routes (``requires("users:manage", owner=...)``): what a role without
+# users:manage may do, decided before the body, the id or an If-Match is looked at. Users are a
+# directory every role reads, so an unknown id stays the view's 404.
+def may_create(actor):
+    if not can(actor, "users:manage_crew"):
+        raise Forbidden("Your role does not allow creating users")
+
+
+def may_edit(actor, user_id):
+    user = get_store().get(USERS, user_id)
+    if user is not None and user_id != actor["id"]:
+        _check_may_update(actor, user, {})
+
+
+def may_delete(actor, user_id):
+    if not can(actor, "users:manage_crew"):
+        raise Forbidden("Your role does not allow deleting users")
+    user = get_store().get(USERS, user_id)
+    if user is not None and user_id != actor["id"] and user["role"] not in CREW_ROLES:  # oneself: the 409
+        raise Forbidden("A Production Manager may only delete Crew or VFX users")
+
+
 def _check_may_create(actor, role):
     if can(actor, "users:manage"):
         return
