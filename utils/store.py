@@ -6,13 +6,18 @@ lock is on a sidecar because ``os.replace`` swaps the data file's inode. The new
 serialised first, written to a temp file in the same directory, flushed, fsynced, renamed over
 the old file, and the directory is fsynced before the write is acknowledged.
 
-Readers take no lock: a rename is atomic, so they see the old or the new file, never half of one.
-Each process keeps one parsed snapshot per document with the file's stat signature, and shares
-it with every reader until the signature changes: a read of an unchanged document costs one
-``stat``. Snapshots are never mutated, so a reader holding one is never disturbed.
+Every file carries its version number, written with the data as its first key
+(``{"#version": 12, ...}``; the store strips it on read, services never see it): 1 for the first
+write, one more for every write after, so it changes whenever the content does. Nothing trusts a
+file's timestamps (coarse on some network and container mounts).
 
-A transaction starts from the current snapshot under the lock (no parse when this process holds
-the file's current version) and yields a working copy the caller may change in place:
+Readers take no lock: a rename is atomic, so they see the old or the new file, never half of one.
+Each process keeps one parsed snapshot per document with its version, and shares it with every
+reader while the file's version is the same: a read of an unchanged document costs reading the
+first bytes of the file. Snapshots are never mutated, so a reader holding one is never disturbed.
+
+A transaction starts from the current snapshot under the lock (no parse when the version in the
+file is the one this process holds) and yields a working copy the caller may change in place:
 - a record collection (``{"seq", "items"}``) is copied on access: its ``items`` hand out a private
   copy of a record the first time it is looked up, so a write pays only for the records it
   touches, and the records it added, changed and removed are known exactly (``last_changes()``);
@@ -30,6 +35,7 @@ import contextlib
 import fcntl
 import itertools
 import os
+import re
 import tempfile
 import threading
 import time
@@ -46,6 +52,9 @@ JOURNAL_LIMIT = 4 * 1024 * 1024  # the journal starts over once it is this long
 GROUP_ROUNDS = 1  # writes one process makes in a row before it lets the lock go (measured: 1 is best)
 GROUP_WAIT = 0.005  # seconds a write waits at most for blocks already on their way into it
 _MISSING = object()
+VERSION_KEY = "#version"  # no username, token id or field name starts with "#"
+HEAD = 64  # bytes read to learn a file's version
+_VERSION_AT_START = re.compile(rb'\{"#version":(\d+)[,}]')
 
 
 class StoreCorruptError(Exception):
@@ -57,7 +66,7 @@ class StoreCorruptError(Exception):
 
 
 class Snapshot(NamedTuple):
-    version: tuple | None  # opaque; changes whenever the document does; None: no file yet
+    version: int | tuple | None  # the file's version; None: no file yet; (0, stat...) a file no store wrote
     document: object  # shared: never mutate
 
 
@@ -107,52 +116,53 @@ class Store:
         """The current ``Snapshot(version, document)``: the version names this exact content, so a
         cache keyed on it (an encoded response) is valid as long as the version is current."""
         try:
-            signature = _signature(os.stat(self.path(name)))
+            handle = open(self.path(name), "rb")
         except FileNotFoundError:
             return Snapshot(None, self._defaults[name]())
-        cached = self._cache.get(name)
-        if cached is not None and cached.version == signature:
-            return cached
-        snapshot = self._from_journal(name, cached, signature) or self._parse(name)
+        with handle:
+            head = handle.read(HEAD)
+            version = _version_in(head) or _legacy_version(os.fstat(handle.fileno()))
+            cached = self._cache.get(name)
+            if cached is not None and cached.version == version:
+                return cached
+            snapshot = self._from_journal(name, cached, version) or self._parse(name, handle, head, version)
         self._remember(name, snapshot)
         return snapshot
 
     def exists(self, name):
         return os.path.exists(self.path(name))
 
-    def _parse(self, name):
-        """The document read fresh from disk, with the stat it had when opened."""
-        try:
-            with open(self.path(name), "rb") as handle:
-                signature = _signature(os.fstat(handle.fileno()))
-                raw = handle.read()
-        except FileNotFoundError:
-            return Snapshot(None, self._defaults[name]())
+    def _parse(self, name, handle, head, version):
+        """The document of the open file, whose first bytes ``head`` were read already."""
+        raw = head + handle.read()
         try:
             document = loads(raw)
         except (ValueError, UnicodeDecodeError) as exc:
             raise StoreCorruptError(self.filename(name), f"not valid JSON: {exc}") from None
+        if type(document) is dict:
+            document.pop(VERSION_KEY, None)
         problem = _shape_problem(document, self._defaults[name]())
         if problem:
             raise StoreCorruptError(self.filename(name), problem)
-        return Snapshot(signature, document)
+        return Snapshot(version, document)
 
     def _remember(self, name, snapshot):
         if snapshot.version is None:
             return
         with self._cache_guard:
             cached = self._cache.get(name)
-            # mtimes strictly increase from one version to the next: never step back to an older one
-            if cached is None or cached.version[2] <= snapshot.version[2]:
+            # versions only grow: never step back to an older one another thread read meanwhile
+            if cached is None or _order(cached.version) <= _order(snapshot.version):
                 self._cache[name] = snapshot
 
     # -- the journal: other processes' writes, applied instead of a full parse --------------
     def _journal_path(self, name):
         return os.path.join(self.lock_dir, f"{name}.journal")
 
-    def _from_journal(self, name, cached, signature):
-        """The snapshot at ``signature`` built from ``cached`` and the journal, or None."""
-        if cached is None or not _is_collection(cached.document):
+    def _from_journal(self, name, cached, wanted):
+        """The snapshot at version ``wanted`` built from ``cached`` and the journal, or None."""
+        if cached is None or type(wanted) is not int or type(cached.version) is not int or cached.version > wanted \
+                or not _is_collection(cached.document):
             return None
         try:
             with open(self._journal_path(name), "rb") as handle:
@@ -165,7 +175,7 @@ class Store:
             return None
         complete = tail.rfind(b"\n") + 1  # a line still being appended is left for later
         self._journal_read[name] = start + complete
-        version, document = list(cached.version), cached.document
+        version, document = cached.version, cached.document
         for line in tail[:complete].splitlines():
             if not line.startswith(_journal_prefix(version)):
                 continue  # another transition (or a line torn by a crash)
@@ -175,12 +185,12 @@ class Store:
                 continue
             document = _apply(document, entry)
             version = entry["to"]
-        return Snapshot(tuple(version), document) if tuple(version) == signature else None
+        return Snapshot(version, document) if version == wanted else None
 
     def _append_journal(self, name, before, after, document, changes):
         entry = {
-            "from": list(before),
-            "to": list(after),
+            "from": before,
+            "to": after,
             "top": {key: value for key, value in document.items() if key != "items"},
             "set": {key: document["items"][key] for key in changes.added + changes.changed},
             "removed": list(changes.removed),
@@ -216,7 +226,8 @@ class Store:
         return self.read(name)
 
     def version(self, name):
-        return self.snapshot(name).version
+        version = self.snapshot(name).version
+        return 0 if version is None else version
 
     @contextlib.contextmanager
     def transaction(self, *names):
@@ -363,10 +374,11 @@ class Store:
         merged = _merge(changes, base.document, document)
         if merged.empty and base.version is not None:
             return base  # nothing to write
-        payload = dumps(document)
+        version = _order(base.version) + 1
+        payload = _with_version(dumps(document), version)
         with storage_step(self.filename(name)):  # a full or failing disk: a 507/503, nothing acknowledged
-            version = self._replace(name, payload)
-        if base.version is not None and merged.records:
+            self._replace(name, payload)
+        if type(base.version) is int and merged.records:
             self._append_journal(name, base.version, version, document, merged)
         with storage_step(self.filename(name), saved=None):  # renamed already: durable only once this is done
             fsync_dir(self.data_dir)
@@ -375,30 +387,19 @@ class Store:
         return snapshot
 
     def _replace(self, name, payload):
-        """Write ``payload`` durably over the document's file; return the new file's signature."""
-        # Readers trust a cached copy while (inode, size, mtime, ctime) is unchanged. The new file
-        # often reuses the inode of the version before the last one, and the kernel stamps files
-        # with a coarse clock, so two same-sized writes in one tick could look identical to a reader
-        # that cached the older one. A strictly increasing mtime makes every version distinct.
-        try:
-            previous_mtime = os.stat(self.path(name)).st_mtime_ns
-        except FileNotFoundError:
-            previous_mtime = 0
-        mtime = max(time.time_ns(), previous_mtime + 1)
+        """Write ``payload`` durably over the document's file."""
         # mkstemp creates the file mode 600, like every file the store makes (utils.durable).
         fd, temp_path = tempfile.mkstemp(dir=self.data_dir, prefix=f".{name}.json.", suffix=TEMP_SUFFIX)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(payload)
                 handle.flush()
-                os.utime(handle.fileno(), ns=(mtime, mtime))
                 fsync(handle.fileno())
             os.replace(temp_path, self.path(name))
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temp_path)
             raise
-        return _signature(os.stat(self.path(name)))  # we hold the lock: nobody replaced it since
 
     # -- housekeeping ---------------------------------------------------------------------
     def remove_temp_files(self):
@@ -694,8 +695,26 @@ def _shape_problem(document, default):
     return None
 
 
-def _signature(stat):
-    return (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+def _version_in(head):
+    """The version a file written by the store starts with, or 0 (a file no store wrote)."""
+    match = _VERSION_AT_START.match(head)
+    return int(match.group(1)) if match else 0
+
+
+def _legacy_version(stat):
+    """A file without a version (written by hand, or by an older release): known by its stat, only
+    until the store writes it (then it gets version 1)."""
+    return (0, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+
+
+def _order(version):
+    return version if type(version) is int else 0
+
+
+def _with_version(payload, version):
+    """The serialised document with its version as the first key (every document is an object)."""
+    head = b'{"' + VERSION_KEY.encode() + b'":' + str(version).encode()
+    return head + (b"}" if payload == b"{}" else b"," + payload[1:])
 
 
 def get_store():
