@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-import utils.store as store_module
+import utils.storage.journal as journal_module
 from utils.store import Store, StoreCorruptError, insert_record, new_collection
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,7 +59,6 @@ for i in range(int(sys.argv[2])):
 # "renamed" (directory not fsynced) or "acknowledged" (between two writes).
 APPENDER = PRELUDE + """
 import random
-import utils.store as store_module
 step, writes_before = sys.argv[2], int(sys.argv[3])
 random.seed(writes_before)
 done = 0
@@ -76,9 +75,11 @@ def stop_at(name, module, attribute):
         return real(*args, **kwargs)
     setattr(module, attribute, hooked)
 
-stop_at("written", store_module, "fsync")  # the temp file written and flushed, not yet fsynced
+import utils.storage.durability as durability_module
+import utils.storage.files as files_module
+stop_at("written", durability_module, "fsync")  # the temp file written and flushed, not yet fsynced
 stop_at("fsynced", os, "replace")
-stop_at("renamed", store_module, "fsync_dir")
+stop_at("renamed", files_module, "fsync_dir")
 store.register("log", lambda: {"values": [], "padding": ""})
 while True:
     with store.edit("log") as doc:
@@ -349,7 +350,7 @@ def test_without_a_usable_journal_a_changed_file_is_parsed(tmp_path, monkeypatch
 def test_same_sized_writes_under_frozen_timestamps_are_seen_by_a_caching_reader(tmp_path, monkeypatch):
     """A file system whose mtimes never change (the old mtime put back after every write): the
     reader learns each new version from the version written in the file, not from a timestamp."""
-    monkeypatch.setattr(store_module.os, "replace", frozen_replace(os.replace))
+    monkeypatch.setattr(os, "replace", frozen_replace(os.replace))
     store, reader = Store(tmp_path), Store(tmp_path)
     store.register("flag", dict)
     reader.register("flag", dict)
@@ -379,14 +380,13 @@ def frozen_replace(real_replace):
 
 FROZEN_INCREMENTER = PRELUDE + BARRIER + """
 import threading
-import utils.store as store_module
 real_replace = os.replace
 def frozen(source, target):
     old = os.stat(target) if os.path.exists(target) else None
     real_replace(source, target)
     if old is not None:
         os.utime(target, ns=(old.st_atime_ns, old.st_mtime_ns))
-store_module.os.replace = frozen
+os.replace = frozen
 store.register("counter", lambda: {"value": 0})
 def work():
     for _ in range(int(sys.argv[2])):
@@ -566,7 +566,7 @@ def test_a_reader_thread_never_sees_a_change_before_it_is_on_disk(tmp_path, monk
         read_in_another_thread("fsynced temp file, before the rename")
         real_replace(source, target)
 
-    monkeypatch.setattr(store_module.os, "replace", replace)
+    monkeypatch.setattr(os, "replace", replace)
     with store.edit("users") as users:
         users["items"]["1"]["name"] = "Ana B."
         read_in_another_thread("changed in the working copy")
@@ -673,8 +673,8 @@ def in_threads(count, work):
 
 def test_threads_inserting_at_once_share_writes_and_lose_nothing(tmp_path, monkeypatch):
     store = collection_store(tmp_path, "tasks")
-    arrived, transaction = [], store.transaction
-    monkeypatch.setattr(store, "transaction", lambda name: arrived.append(name) or transaction(name))
+    arrived, edit = [], store.edit
+    monkeypatch.setattr(store, "edit", lambda name: arrived.append(name) or edit(name))
     # the first write lasts until all six threads have asked for a transaction: the five that queue
     # behind it go in together on the next write, whatever the scheduler does
     writes = slow_writes(monkeypatch, first_waits_for=lambda: len(arrived) >= 6)
@@ -735,7 +735,7 @@ def test_a_failed_write_fails_every_transaction_it_carried_and_leaves_no_trace(t
 
 
 def test_the_journal_starts_over_once_long_and_readers_stay_right(tmp_path, monkeypatch):
-    monkeypatch.setattr(store_module, "JOURNAL_LIMIT", 300)
+    monkeypatch.setattr(journal_module, "JOURNAL_LIMIT", 300)
     writer, reader = collection_store(tmp_path), collection_store(tmp_path)
     journal = tmp_path / ".locks" / "users.journal"
     sizes = []
