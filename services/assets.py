@@ -215,7 +215,7 @@ def uploader_only(actor, asset_id, asset=None):
 def delete_asset(asset_id, actor, if_match=None):
     """Producer, Production Manager or the uploader: the record (and VFX links) first, then the file."""
 
-    def authorize(asset):  # again under the lock, as the route's ownership rule did
+    def authorize(_assets, asset):  # again under the lock, as the route's ownership rule did
         if not can(actor, "assets:delete_any"):
             uploader_only(actor, asset["id"], asset)
 

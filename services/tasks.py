@@ -77,7 +77,7 @@ def assignee_only(actor, task_id):
 def update_task(task_id, body, actor, if_match=None):
     changes = validate(body, SCHEMA, partial=True, ignored=IGNORED)
 
-    def authorize(task, changes):  # again under the lock: the task may have been reassigned since
+    def authorize(_tasks, task, changes):  # again under the lock: the task may have been reassigned since
         if not can(actor, "tasks:write"):
             _check_assignee_moves_status_only(task, changes, actor)
 
