@@ -8,7 +8,7 @@ record; a delete removes its record (and the VFX links to it) before its file.
 import os
 import re
 
-from services import script, vfx
+from services import script
 from services.records import Records
 from utils import clock, uploads
 from utils.durable import StorageError
@@ -224,7 +224,6 @@ def delete_asset(asset_id, actor, if_match=None):
             guard(asset_id)
 
     asset = records.delete(asset_id, if_match, check=check, authorize=authorize)
-    vfx.forget_asset(asset_id)
     for forget in _DELETE_FORGETS:
         forget(asset_id)
     uploads.remove(asset["filename"])
@@ -307,7 +306,7 @@ def _check_references(fields):
     scene_id, shot_id = fields.get("sceneId"), fields.get("shotId")
     if scene_id is not None and not script.scene_exists(scene_id):
         raise ValidationError({"sceneId": f"no scene with id {scene_id} in the script"})
-    if shot_id is not None and not vfx.shot_exists(shot_id):
+    if shot_id is not None and not get_store().has("vfx", shot_id):
         raise ValidationError({"shotId": f"no VFX shot with id {shot_id}"})
 
 
