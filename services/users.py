@@ -2,15 +2,13 @@
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
-import copy
-
-from utils import activity, clock
+from services.records import Records
+from utils import clock
 from utils.durable import off_the_loop
 from utils.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationError
-from utils.etags import check_if_match
 from utils.listing import ListSpec, query
 from utils.permissions import CREW_ROLES, ROLES, can, permissions_of
-from utils.store import get_store, insert_record
+from utils.store import get_store
 from utils.validation import SERVER_OWNED, Email, Enum, String, Url, validate
 
 USERS = "users"
@@ -51,29 +49,32 @@ def public(user):
 
 def list_users(args=None):
     """The team directory as a ``Page`` (filters ``role`` and ``q``, ``sort``, paging)."""
-    return query([public(user) for user in get_store().read(USERS)["items"].values()], args or {}, LISTING)
+    return query([public(user) for user in get_store().scan(USERS)], args or {}, LISTING)
 
 
 def get_user(user_id):
-    return public(_find(get_store().read(USERS), user_id))
+    return public(_found(get_store().get(USERS, user_id), user_id))
 
 
 def exists(user_id):
-    return user_id in get_store().read(USERS)["items"]
+    return get_store().has(USERS, user_id)
 
 
 def display_names():
     """User id -> name, for records that derive ``assignee`` from ``assigneeId``."""
-    return {user_id: user["name"] for user_id, user in get_store().read(USERS)["items"].items()}
+    return {user["id"]: user["name"] for user in get_store().scan(USERS)}
 
 
 def find_by_login(login):
     """The stored user whose username or email matches ``login`` (case-insensitive), or None."""
     wanted = login.strip().lower()
-    for user in get_store().read(USERS)["items"].values():
+    for user in get_store().scan(USERS):
         if user["username"].lower() == wanted or user["email"] == wanted:
             return user
     return None
+
+
+records = Records(USERS, "User", public, entity="user", creator=False)
 
 
 def create_user(body, actor=None, schema=SCHEMA):
@@ -83,34 +84,30 @@ def create_user(body, actor=None, schema=SCHEMA):
     if actor is not None:
         _check_may_create(actor, fields["role"])  # early, so a refusal costs no hashing
     password_hash = hash_password(fields.pop("password"))  # slow: outside the lock
-    now = clock.timestamp()
-    with get_store().transaction(USERS) as users:
+
+    def check(users, fields):
         if actor is not None:
             _check_may_create(_acting(users, actor), fields["role"])
         _check_unique(users, fields)
-        record = insert_record(users, {**fields, "passwordHash": password_hash, "createdAt": now, "updatedAt": now})
-    activity.record("create", "user", record["id"], after=record)
-    return public(record)
+
+    return public(records.create({**fields, "passwordHash": password_hash}, actor, check=check))
 
 
 def update_user(user_id, body, actor, if_match=None):
     changes = validate(body, SCHEMA, partial=True, ignored=IGNORED)
-    _check_may_update(actor, _find(get_store().read(USERS), user_id), changes)  # early: no hashing for a 403
+    _check_may_update(actor, _found(get_store().get(USERS, user_id), user_id), changes)  # early: no hashing for a 403
     if "password" in changes:
         changes["passwordHash"] = hash_password(changes["password"])  # slow: outside the lock
-    with get_store().transaction(USERS) as users:
-        actor = _acting(users, actor)
-        user = _find(users, user_id)
-        _check_may_update(actor, user, changes)
-        check_if_match(public(user), if_match)
+    def authorize(users, user, changes):
+        _check_may_update(_acting(users, actor), user, changes)
+
+    def check(users, user, changes):
         _check_unique(users, changes, except_id=user_id)
         current_password = changes.pop("current_password", None)
         if changes.pop("password", None) and actor["id"] == user_id:
             _check_current_password(user, current_password)
-        before = copy.deepcopy(user)
-        user.update(changes, updatedAt=clock.timestamp())
-    activity.record("update", "user", user_id, before=before, after=user)
-    return public(user)
+
+    return public(records.update(user_id, changes, if_match, check, authorize))
 
 
 def set_password(username, password):
@@ -119,28 +116,28 @@ def set_password(username, password):
     user = find_by_login(username)
     if user is None:
         raise NotFound(f"No user named {username!r}")
-    with get_store().transaction(USERS) as users:
-        stored = _find(users, user["id"])
+    with get_store().transaction(USERS) as transaction:
+        stored = _found(transaction.records(USERS).get(user["id"]), user["id"])
         stored["passwordHash"] = hash_password(password)
         stored["updatedAt"] = clock.timestamp()
 
 
 def delete_user(user_id, actor, if_match=None):
-    with get_store().transaction(USERS) as users:
-        actor = _acting(users, actor)
-        if not (can(actor, "users:manage") or can(actor, "users:manage_crew")):
+    def authorize(users, user):
+        acting = _acting(users, actor)
+        if not (can(acting, "users:manage") or can(acting, "users:manage_crew")):
             raise Forbidden("Your role does not allow deleting users")
-        user = _find(users, user_id)
-        if user_id == actor["id"]:
+        if user_id == acting["id"]:
             raise Conflict("You cannot delete yourself")
-        if not can(actor, "users:manage") and user["role"] not in CREW_ROLES:
+        if not can(acting, "users:manage") and user["role"] not in CREW_ROLES:
             raise Forbidden("A Production Manager may only delete Crew or VFX users")
-        check_if_match(public(user), if_match)
-        producers = [u for u in users["items"].values() if u["role"] == "Producer"]
+
+    def check(users, user):
+        producers = [u for u in users.scan() if u["role"] == "Producer"]
         if user["role"] == "Producer" and len(producers) == 1:
             raise Conflict("The last Producer cannot be deleted")
-        del users["items"][user_id]
-    activity.record("delete", "user", user_id, before=user)
+
+    records.delete(user_id, if_match, check, authorize)
     release_assignments(user_id)
 
 
@@ -149,17 +146,18 @@ def release_assignments(user_id):
     ``assigneeId`` dangles (``assignee`` names are derived on read, so they follow)."""
     store = get_store()
     for name in ASSIGNED_COLLECTIONS:
-        if not _assigned_to(store.read(name), user_id):
+        if not _assigned_to(store.scan(name), user_id):
             continue
-        with store.transaction(name) as collection:
-            for key in _assigned_to(store.read(name), user_id):  # looked up in the snapshot, so only
-                record = collection["items"].get(key)  # these records are copied and rewritten
+        with store.transaction(name) as transaction:
+            collection = transaction.records(name)
+            for key in _assigned_to(store.scan(name), user_id):  # looked up in the snapshot, so only
+                record = collection.get(key)  # these records are copied and rewritten
                 if record is not None and record.get("assigneeId") == user_id:
                     record.update(assigneeId=None, updatedAt=clock.timestamp())
 
 
-def _assigned_to(collection, user_id):
-    return [key for key, record in collection["items"].items() if record.get("assigneeId") == user_id]
+def _assigned_to(records, user_id):
+    return [record["id"] for record in records if record.get("assigneeId") == user_id]
 
 
 def hash_password(password):
@@ -187,8 +185,7 @@ def _dummy_hash():
 _DUMMY_HASHES = {}
 
 
-def _find(users, user_id):
-    user = users["items"].get(user_id)
+def _found(user, user_id):
     if user is None:
         raise NotFound(f"User {user_id} not found")
     return user
@@ -198,10 +195,32 @@ def _acting(users, actor):
     """The acting user as stored now, read under the lock: the token's user was loaded before the
     lock was taken, and a role changed meanwhile (two Producers demoting each other at once) or a
     deletion must count, or the production could be left without a Producer."""
-    current = users["items"].get(actor["id"])
+    current = users.get(actor["id"])
     if current is None:
         raise Unauthorized("The user of this token no longer exists")
     return current
+
+
+# -- ownership rules of the routes (``requires("users:manage", owner=...)``): what a role without
+# users:manage may do, decided before the body, the id or an If-Match is looked at. Users are a
+# directory every role reads, so an unknown id stays the view's 404.
+def may_create(actor):
+    if not can(actor, "users:manage_crew"):
+        raise Forbidden("Your role does not allow creating users")
+
+
+def may_edit(actor, user_id):
+    user = get_store().get(USERS, user_id)
+    if user is not None and user_id != actor["id"]:
+        _check_may_update(actor, user, {})
+
+
+def may_delete(actor, user_id):
+    if not can(actor, "users:manage_crew"):
+        raise Forbidden("Your role does not allow deleting users")
+    user = get_store().get(USERS, user_id)
+    if user is not None and user_id != actor["id"] and user["role"] not in CREW_ROLES:  # oneself: the 409
+        raise Forbidden("A Production Manager may only delete Crew or VFX users")
 
 
 def _check_may_create(actor, role):
@@ -238,7 +257,7 @@ def _check_current_password(user, current_password):
 
 
 def _check_unique(users, fields, except_id=None):
-    for other in users["items"].values():
+    for other in users.scan():
         if other["id"] == except_id:
             continue
         if "username" in fields and other["username"].lower() == fields["username"].lower():

@@ -11,12 +11,11 @@ import subprocess
 import sys
 import threading
 import time
-import types
 from pathlib import Path
 
 import pytest
 
-import utils.store as store_module
+import utils.storage.journal as journal_module
 from utils.store import Store, StoreCorruptError, insert_record, new_collection
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,7 +38,7 @@ while not os.path.exists(os.path.join(sys.argv[1], "go")):
 INCREMENTER = PRELUDE + BARRIER + """
 store.register("counter", lambda: {"value": 0})
 for _ in range(int(sys.argv[2])):
-    with store.transaction("counter") as doc:
+    with store.edit("counter") as doc:
         value = doc["value"]
         time.sleep(0)  # yield the CPU mid-cycle: a lost update needs only this window
         doc["value"] = value + 1
@@ -48,7 +47,7 @@ for _ in range(int(sys.argv[2])):
 INSERTER = PRELUDE + BARRIER + """
 store.register("tasks", new_collection)
 for i in range(int(sys.argv[2])):
-    with store.transaction("tasks") as doc:
+    with store.edit("tasks") as doc:
         record = insert_record(doc, {"title": f"pid {os.getpid()} #{i}"})
     print(record["id"], flush=True)
 """
@@ -60,7 +59,6 @@ for i in range(int(sys.argv[2])):
 # "renamed" (directory not fsynced) or "acknowledged" (between two writes).
 APPENDER = PRELUDE + """
 import random
-import utils.store as store_module
 step, writes_before = sys.argv[2], int(sys.argv[3])
 random.seed(writes_before)
 done = 0
@@ -73,18 +71,18 @@ def stop_at(name, module, attribute):
     real = getattr(module, attribute)
     def hooked(*args, **kwargs):
         if step == name and done == writes_before:
-            if name == "written":
-                real(*args, **kwargs)
             pause()
         return real(*args, **kwargs)
     setattr(module, attribute, hooked)
 
-stop_at("written", os, "utime")  # called on the temp file once written and flushed, before its fsync
+import utils.storage.durability as durability_module
+import utils.storage.files as files_module
+stop_at("written", durability_module, "fsync")  # the temp file written and flushed, not yet fsynced
 stop_at("fsynced", os, "replace")
-stop_at("renamed", store_module, "fsync_dir")
+stop_at("renamed", files_module, "fsync_dir")
 store.register("log", lambda: {"values": [], "padding": ""})
 while True:
-    with store.transaction("log") as doc:
+    with store.edit("log") as doc:
         value = doc["values"][-1] + 1 if doc["values"] else 1
         doc["values"].append(value)
         doc["padding"] = "x" * random.randrange(100_000, 300_000)
@@ -102,7 +100,7 @@ n = 0
 while time.monotonic() < deadline:
     n += 1
     size = 2_000 + (n % 7) * 1_500  # sizes differ from one version to the next
-    with store.transaction("big") as doc:
+    with store.edit("big") as doc:
         doc.clear()
         doc.update(n=n, items=[f"record {n}-{i}" for i in range(size)], size=size, check=n)
 print(n, flush=True)
@@ -221,12 +219,12 @@ def test_remove_temp_files_removes_leftover_temp_files_and_nothing_else(tmp_path
 
 def test_write_that_fails_to_serialise_leaves_file_and_no_temp_file(tmp_path):
     store = collection_store(tmp_path)
-    with store.transaction("users") as users:
+    with store.edit("users") as users:
         insert_record(users, {"name": "Ana"})
     before = (tmp_path / "users.json").read_bytes()
 
     with pytest.raises(TypeError):
-        with store.transaction("users") as users:
+        with store.edit("users") as users:
             users["items"]["1"]["joined"] = object()  # not JSON
 
     assert (tmp_path / "users.json").read_bytes() == before
@@ -244,7 +242,7 @@ def test_corrupt_file_raises_naming_it_and_is_never_overwritten(tmp_path, conten
     assert on_read.value.filename == "users.json"
 
     with pytest.raises(StoreCorruptError, match=r"users\.json") as on_write:
-        with store.transaction("users") as users:
+        with store.edit("users") as users:
             insert_record(users, {"name": "Ana"})
     assert on_write.value.filename == "users.json"
 
@@ -266,7 +264,7 @@ def test_broken_files_names_only_the_broken_one(tmp_path):
 
 def test_file_that_turns_corrupt_after_being_cached_is_reported(tmp_path):
     store = collection_store(tmp_path)
-    with store.transaction("users") as users:
+    with store.edit("users") as users:
         insert_record(users, {"name": "Ana"})
     store.read("users")  # cached
 
@@ -281,11 +279,11 @@ def test_second_store_sees_writes_of_the_first(tmp_path):
     first, second = collection_store(tmp_path), collection_store(tmp_path)
     assert second.read("users") == {"seq": 0, "items": {}}  # nothing written yet
 
-    with first.transaction("users") as users:
+    with first.edit("users") as users:
         insert_record(users, {"name": "Ana"})
     assert second.read("users")["items"]["1"]["name"] == "Ana"
 
-    with second.transaction("users") as users:
+    with second.edit("users") as users:
         users["items"]["1"]["name"] = "Bea"
     assert first.read("users")["items"]["1"]["name"] == "Bea"
 
@@ -293,13 +291,13 @@ def test_second_store_sees_writes_of_the_first(tmp_path):
 def count_parses(monkeypatch):
     """A list that grows by one each time any Store parses a whole file."""
     parses, parse = [], Store._parse
-    monkeypatch.setattr(Store, "_parse", lambda self, name: parses.append(name) or parse(self, name))
+    monkeypatch.setattr(Store, "_parse", lambda self, name, *rest: parses.append(name) or parse(self, name, *rest))
     return parses
 
 
 def test_read_of_an_unchanged_file_shares_one_snapshot_and_never_reparses(tmp_path, monkeypatch):
     writer, reader = collection_store(tmp_path), collection_store(tmp_path)
-    with writer.transaction("users") as users:
+    with writer.edit("users") as users:
         insert_record(users, {"name": "Ana"})
     parses = count_parses(monkeypatch)
 
@@ -312,15 +310,15 @@ def test_read_of_an_unchanged_file_shares_one_snapshot_and_never_reparses(tmp_pa
 
 def test_another_process_write_is_applied_from_the_journal_without_a_parse(tmp_path, monkeypatch):
     writer, reader = collection_store(tmp_path), collection_store(tmp_path)
-    with writer.transaction("users") as users:
+    with writer.edit("users") as users:
         for name in ("Ana", "Bea", "Cy"):
             insert_record(users, {"name": name})
     first = reader.read("users")
     parses = count_parses(monkeypatch)
 
-    with writer.transaction("users") as users:
+    with writer.edit("users") as users:
         insert_record(users, {"name": "Dee"})
-    with writer.transaction("users") as users:
+    with writer.edit("users") as users:
         users["items"]["1"]["name"] = "Ana B."
         del users["items"]["2"]
 
@@ -329,18 +327,18 @@ def test_another_process_write_is_applied_from_the_journal_without_a_parse(tmp_p
     assert changed == {"seq": 4, "items": {"1": {"id": "1", "name": "Ana B."}, "3": {"id": "3", "name": "Cy"},
                                            "4": {"id": "4", "name": "Dee"}}}
     assert list(changed["items"]) == ["1", "3", "4"]  # the file's order, as a parse would give
-    assert changed == json.loads((tmp_path / "users.json").read_bytes())
+    assert changed == on_disk(tmp_path / "users.json")
     assert first["items"]["1"]["name"] == "Ana" and "2" in first["items"]  # the old snapshot untouched
     assert changed["items"]["3"] is first["items"]["3"]  # untouched records are shared
 
 
 def test_without_a_usable_journal_a_changed_file_is_parsed(tmp_path, monkeypatch):
     writer, reader = collection_store(tmp_path), collection_store(tmp_path)
-    with writer.transaction("users") as users:
+    with writer.edit("users") as users:
         insert_record(users, {"name": "Ana"})
     reader.read("users")
     parses = count_parses(monkeypatch)
-    with writer.transaction("users") as users:
+    with writer.edit("users") as users:
         insert_record(users, {"name": "Bea"})
     journal = tmp_path / ".locks" / "users.journal"
     journal.write_bytes(b'{"from":[1,2,3,4],"to"')  # torn, and leading nowhere
@@ -349,35 +347,92 @@ def test_without_a_usable_journal_a_changed_file_is_parsed(tmp_path, monkeypatch
     assert parses == ["users"]
 
 
-def test_same_sized_writes_in_one_clock_tick_are_seen_by_a_caching_reader(tmp_path, monkeypatch):
-    """Each version gets a later mtime than the last even when the clock stands still, so a
-    reader's (inode, size, mtime, ctime) check can never mistake a new version for a cached one."""
-    standstill = time.time_ns() + 3_600 * 10**9  # an hour ahead: not what the kernel would stamp
-    monkeypatch.setattr(store_module, "time", types.SimpleNamespace(
-        time_ns=lambda: standstill, monotonic=time.monotonic, sleep=time.sleep))
-    store = Store(tmp_path)
+def test_same_sized_writes_under_frozen_timestamps_are_seen_by_a_caching_reader(tmp_path, monkeypatch):
+    """A file system whose mtimes never change (the old mtime put back after every write): the
+    reader learns each new version from the version written in the file, not from a timestamp."""
+    monkeypatch.setattr(os, "replace", frozen_replace(os.replace))
+    store, reader = Store(tmp_path), Store(tmp_path)
     store.register("flag", dict)
-    reader = Store(tmp_path)
     reader.register("flag", dict)
 
-    mtimes = []
+    mtimes, versions = set(), []
     for value in ("a", "b", "c", "d"):  # same size every time
-        with store.transaction("flag") as flag:
+        with store.edit("flag") as flag:
             flag["value"] = value
-        mtimes.append(os.stat(tmp_path / "flag.json").st_mtime_ns)
+        mtimes.add(os.stat(tmp_path / "flag.json").st_mtime_ns)
         assert reader.read("flag") == {"value": value}
+        assert reader.version("flag") == store.version("flag")
+        versions.append(store.version("flag"))
+    assert versions == list(range(versions[0], versions[0] + 4))
+    assert len(mtimes) == 1
 
-    assert mtimes == [standstill, standstill + 1, standstill + 2, standstill + 3]
+
+def frozen_replace(real_replace):
+    """``os.replace`` on a file system whose timestamps never move: the replaced file keeps the old mtime."""
+    def replace(source, target):
+        try:
+            old = os.stat(target)
+        except FileNotFoundError:
+            old = None
+        real_replace(source, target)
+        if old is not None:
+            os.utime(target, ns=(old.st_atime_ns, old.st_mtime_ns))
+    return replace
+
+
+FROZEN_INCREMENTER = PRELUDE + BARRIER + """
+import threading
+real_replace = os.replace
+def frozen(source, target):
+    old = os.stat(target) if os.path.exists(target) else None
+    real_replace(source, target)
+    if old is not None:
+        os.utime(target, ns=(old.st_atime_ns, old.st_mtime_ns))
+os.replace = frozen
+store.register("counter", lambda: {"value": 0})
+def work():
+    for _ in range(int(sys.argv[2])):
+        with store.edit("counter") as doc:
+            value = doc["value"]
+            time.sleep(0)
+            doc["value"] = value + 1
+        store.read("counter")  # keep a warm cache, the copy a timestamp check would trust
+threads = [threading.Thread(target=work) for _ in range(2)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+"""
+
+
+def test_no_update_is_lost_across_processes_when_timestamps_never_change(tmp_path):
+    with open(tmp_path / "counter.json", "wb") as handle:  # a first version, so every mtime is frozen
+        handle.write(b'{"#version":1,"value":0}')
+    os.utime(tmp_path / "counter.json", ns=(10**18, 10**18))
+    run_together(FROZEN_INCREMENTER, tmp_path, 4, 25)
+
+    store = Store(tmp_path)
+    store.register("counter", lambda: {"value": 0})
+    assert store.read("counter") == {"value": 200}  # 4 processes x 2 threads x 25 increments
+    assert 1 < store.version("counter") <= 201  # threads of one process may share a write (1: the file made here)
+    assert os.stat(tmp_path / "counter.json").st_mtime_ns == 10**18
+
+
+def on_disk(path):
+    """A data file's document as services see it: without the version the store writes with it."""
+    document = json.loads(path.read_bytes())
+    document.pop("#version", None)
+    return document
 
 
 def test_transaction_whose_block_raises_leaves_the_file_unchanged(tmp_path):
     store = collection_store(tmp_path)
-    with store.transaction("users") as users:
+    with store.edit("users") as users:
         insert_record(users, {"name": "Ana"})
     before = (tmp_path / "users.json").read_bytes()
 
     with pytest.raises(RuntimeError):
-        with store.transaction("users") as users:
+        with store.edit("users") as users:
             insert_record(users, {"name": "Bea"})
             users["items"]["1"]["name"] = "changed"
             raise RuntimeError("validation failed halfway")
@@ -390,13 +445,13 @@ def test_transaction_whose_block_raises_leaves_the_file_unchanged(tmp_path):
 
 def test_ids_are_never_reused_after_deleting_the_newest_record(tmp_path):
     store = collection_store(tmp_path)
-    with store.transaction("users") as users:
+    with store.edit("users") as users:
         for name in ("Ana", "Bea", "Cy"):
             insert_record(users, {"name": name})
-    with store.transaction("users") as users:
+    with store.edit("users") as users:
         del users["items"]["3"]
 
-    with store.transaction("users") as users:
+    with store.edit("users") as users:
         record = insert_record(users, {"name": "Dee"})
 
     assert record == {"id": "4", "name": "Dee"}
@@ -408,7 +463,7 @@ def test_missing_file_reads_as_its_default_without_creating_it(tmp_path):
     assert store.read("users") == {"seq": 0, "items": {}}
     assert not store.exists("users")
 
-    with store.transaction("users") as users:
+    with store.edit("users") as users:
         insert_record(users, {"name": "Ana"})
     assert store.exists("users")
 
@@ -444,7 +499,7 @@ def test_collection_missing_its_items_is_reported_as_broken(tmp_path):
 # -- copy on access: transactions change their own copy, readers keep the snapshot -----------------
 def seeded_store(tmp_path, names=("Ana", "Bea", "Cy")):
     store = collection_store(tmp_path)
-    with store.transaction("users") as users:
+    with store.edit("users") as users:
         for name in names:
             insert_record(users, {"name": name, "tags": ["cast"]})
     return store
@@ -464,17 +519,17 @@ def seeded_store(tmp_path, names=("Ana", "Bea", "Cy")):
 def test_mutation_inside_a_transaction_that_raises_leaves_readers_on_the_old_state(tmp_path, mutate):
     store = seeded_store(tmp_path)
     before = store.read("users")
-    expected = json.loads((tmp_path / "users.json").read_bytes())
+    expected = on_disk(tmp_path / "users.json")
 
     with pytest.raises(RuntimeError):
-        with store.transaction("users") as users:
+        with store.edit("users") as users:
             mutate(users)
             raise RuntimeError("refused halfway")
 
     assert store.read("users") is before  # the same snapshot, and untouched
     assert before == expected
-    assert json.loads((tmp_path / "users.json").read_bytes()) == expected
-    with store.transaction("users") as users:  # the next transaction starts from the old state too
+    assert on_disk(tmp_path / "users.json") == expected
+    with store.edit("users") as users:  # the next transaction starts from the old state too
         assert users["items"]["1"] == {"id": "1", "name": "Ana", "tags": ["cast"]}
         assert users["seq"] == 3
 
@@ -482,12 +537,12 @@ def test_mutation_inside_a_transaction_that_raises_leaves_readers_on_the_old_sta
 def test_a_generic_document_changed_in_a_failed_transaction_leaves_no_trace(tmp_path):
     store = Store(tmp_path)
     store.register("budget", dict)
-    with store.transaction("budget") as budget:
+    with store.edit("budget") as budget:
         budget.update(categories=[{"name": "Camera", "budgeted": 100}], ledger=[])
     before = store.read("budget")
 
     with pytest.raises(RuntimeError):
-        with store.transaction("budget") as budget:
+        with store.edit("budget") as budget:
             budget["categories"][0]["budgeted"] = 5
             budget["ledger"].append({"amount": 1})
             raise RuntimeError
@@ -513,8 +568,8 @@ def test_a_reader_thread_never_sees_a_change_before_it_is_on_disk(tmp_path, monk
         read_in_another_thread("fsynced temp file, before the rename")
         real_replace(source, target)
 
-    monkeypatch.setattr(store_module.os, "replace", replace)
-    with store.transaction("users") as users:
+    monkeypatch.setattr(os, "replace", replace)
+    with store.edit("users") as users:
         users["items"]["1"]["name"] = "Ana B."
         read_in_another_thread("changed in the working copy")
     read_in_another_thread("after the transaction")
@@ -525,7 +580,7 @@ def test_a_reader_thread_never_sees_a_change_before_it_is_on_disk(tmp_path, monk
 
 def test_a_record_changed_after_its_transaction_cannot_reach_the_snapshot(tmp_path):
     store = seeded_store(tmp_path)
-    with store.transaction("users") as users:
+    with store.edit("users") as users:
         record = users["items"]["1"]
         record["name"] = "Ana B."
         added = insert_record(users, {"name": "Dee", "tags": []})
@@ -540,13 +595,13 @@ def test_a_transaction_knows_which_records_it_added_changed_and_removed(tmp_path
     store = seeded_store(tmp_path, names=("Ana", "Bea", "Cy", "Dee"))
     before = store.read("users")
 
-    with store.transaction("users") as users:
+    with store.edit("users") as users:
         users["items"]["2"]["name"] = "Bea B."
         assert users["items"]["3"]["name"] == "Cy"  # looked at, not changed
         del users["items"]["4"]
         insert_record(users, {"name": "Eve", "tags": []})
 
-    changes = store.last_changes()
+    changes = store.last_changes()["users"]
     assert (changes.added, changes.changed, changes.removed) == (("5",), ("2",), ("4",))
     assert changes.other  # seq went up
     after = store.read("users")
@@ -560,17 +615,17 @@ def test_a_transaction_that_changes_nothing_writes_nothing(tmp_path):
     store = seeded_store(tmp_path)
     mtime = os.stat(tmp_path / "users.json").st_mtime_ns
 
-    with store.transaction("users") as users:
+    with store.edit("users") as users:
         users["items"]["1"]["name"] = "Ana"  # the value it already has
         list(users["items"].values())
 
-    assert store.last_changes().empty
+    assert store.last_changes()["users"].empty
     assert os.stat(tmp_path / "users.json").st_mtime_ns == mtime
 
 
 def test_files_stay_plain_json_with_non_ascii_kept(tmp_path):
     store = collection_store(tmp_path)
-    with store.transaction("users") as users:
+    with store.edit("users") as users:
         insert_record(users, {"name": "Zoë Café", "note": "第一場"})
 
     raw = (tmp_path / "users.json").read_bytes()
@@ -578,7 +633,8 @@ def test_files_stay_plain_json_with_non_ascii_kept(tmp_path):
     checked = subprocess.run([sys.executable, "-m", "json.tool", str(tmp_path / "users.json")],
                              capture_output=True, text=True)
     assert checked.returncode == 0, checked.stderr
-    assert json.loads(raw) == {"seq": 1, "items": {"1": {"id": "1", "name": "Zoë Café", "note": "第一場"}}}
+    assert raw.startswith(b'{"#version":')  # the version first, so a reader needs only the first bytes
+    assert on_disk(tmp_path / "users.json") == {"seq": 1, "items": {"1": {"id": "1", "name": "Zoë Café", "note": "第一場"}}}
 
 
 # -- group commit: threads of one process share writes ------------------------------------------
@@ -620,8 +676,8 @@ def in_threads(count, work):
 
 def test_threads_inserting_at_once_share_writes_and_lose_nothing(tmp_path, monkeypatch):
     store = collection_store(tmp_path, "tasks")
-    arrived, transaction = [], store.transaction
-    monkeypatch.setattr(store, "transaction", lambda name: arrived.append(name) or transaction(name))
+    arrived, edit = [], store.edit
+    monkeypatch.setattr(store, "edit", lambda name: arrived.append(name) or edit(name))
     # the first write lasts until all six threads have asked for a transaction: the five that queue
     # behind it go in together on the next write, whatever the scheduler does
     writes = slow_writes(monkeypatch, first_waits_for=lambda: len(arrived) >= 6)
@@ -629,7 +685,7 @@ def test_threads_inserting_at_once_share_writes_and_lose_nothing(tmp_path, monke
 
     def inserter(n):
         for i in range(10):
-            with store.transaction("tasks") as tasks:
+            with store.edit("tasks") as tasks:
                 record = insert_record(tasks, {"title": f"thread {n} #{i}"})
             fresh = collection_store(tmp_path, "tasks")  # no cache: what is on disk now
             assert fresh.read("tasks")["items"][record["id"]]["title"] == f"thread {n} #{i}"
@@ -647,7 +703,7 @@ def test_a_block_that_raises_among_grouped_ones_loses_only_its_own_change(tmp_pa
     slow_writes(monkeypatch)
 
     def writer(n):
-        with store.transaction("tasks") as tasks:
+        with store.edit("tasks") as tasks:
             insert_record(tasks, {"title": f"thread {n}"})
             if n % 2:
                 tasks["items"]["1"]["title"] = "should vanish" if "1" in tasks["items"] else "x"
@@ -669,26 +725,26 @@ def test_a_failed_write_fails_every_transaction_it_carried_and_leaves_no_trace(t
     monkeypatch.setattr(Store, "_replace", lambda self, name, payload: (_ for _ in ()).throw(OSError("disk full")))
 
     with pytest.raises(OSError, match="disk full"):
-        with store.transaction("users") as users:
+        with store.edit("users") as users:
             users["items"]["1"]["name"] = "lost"
 
     assert store.read("users") is before
     assert (tmp_path / "users.json").read_bytes() == on_disk
     monkeypatch.undo()
-    with store.transaction("users") as users:  # the lock was let go, and the state is the old one
+    with store.edit("users") as users:  # the lock was let go, and the state is the old one
         assert users["items"]["1"]["name"] == "Ana"
         users["items"]["1"]["name"] = "Ana B."
     assert collection_store(tmp_path).read("users")["items"]["1"]["name"] == "Ana B."
 
 
 def test_the_journal_starts_over_once_long_and_readers_stay_right(tmp_path, monkeypatch):
-    monkeypatch.setattr(store_module, "JOURNAL_LIMIT", 300)
+    monkeypatch.setattr(journal_module, "JOURNAL_LIMIT", 300)
     writer, reader = collection_store(tmp_path), collection_store(tmp_path)
     journal = tmp_path / ".locks" / "users.journal"
     sizes = []
     for i in range(12):
-        with writer.transaction("users") as users:
+        with writer.edit("users") as users:
             insert_record(users, {"name": f"person {i}"})
         sizes.append(journal.stat().st_size if journal.exists() else 0)  # the first write has none
-        assert reader.read("users") == json.loads((tmp_path / "users.json").read_bytes())
+        assert reader.read("users") == on_disk(tmp_path / "users.json")
     assert max(sizes) < 600 and sizes != sorted(sizes)  # it was cut back at least once
