@@ -168,9 +168,9 @@ class Store(GroupCommit):
         else:  # a new file (or one no store wrote): see ``journal.first_version``
             version = first_version()
             self._journal.reset(name)  # lines about an earlier file of that name would mislead
-        payload = with_version(dumps(document), version)
+        chunks = with_version(dumps(document), version)
         with storage_step(self.filename(name)):  # a full or failing disk: a 507/503, nothing acknowledged
-            self._replace(name, payload)
+            self._replace(name, chunks)
         if type(base.version) is int and merged.records:
             self._journal.append(name, base.version, version, document, merged)
         with storage_step(self.filename(name), saved=None):  # renamed already: durable only once this is done
@@ -179,9 +179,9 @@ class Store(GroupCommit):
         self._remember(name, snapshot)
         return snapshot
 
-    def _replace(self, name, payload):
-        """Write ``payload`` durably over the document's file."""
-        durability.replace(self.data_dir, self.filename(name), payload)
+    def _replace(self, name, chunks):
+        """Write the buffers ``chunks`` durably over the document's file."""
+        durability.replace(self.data_dir, self.filename(name), chunks)
 
     def remove_temp_files(self):
         """Delete temp files left by interrupted writes (startup); returns the entries removed."""
