@@ -76,16 +76,22 @@ class Store(GroupCommit):
         """The current ``Snapshot(version, document)``: the version names this exact content, so a
         cache keyed on it (an encoded response) is valid as long as the version is current."""
         try:
-            handle = open(self.path(name), "rb")
+            fd = os.open(self.path(name), os.O_RDONLY)  # raw calls: this runs on every read
         except FileNotFoundError:
             return Snapshot(None, self._defaults[name]())
-        with handle:
-            head = handle.read(HEAD)
-            version = version_in(head) or legacy_version(os.fstat(handle.fileno()))
+        try:
+            head = os.read(fd, HEAD)
+            version = version_in(head) or legacy_version(os.fstat(fd))
             cached = self._cache.get(name)
             if cached is not None and cached.version == version:
                 return cached
-            snapshot = self._journal.catch_up(name, cached, version) or self._parse(name, handle, head, version)
+            snapshot = self._journal.catch_up(name, cached, version)
+            if snapshot is None:
+                with open(fd, "rb", closefd=False) as handle:
+                    handle.seek(len(head))
+                    snapshot = self._parse(name, handle, head, version)
+        finally:
+            os.close(fd)
         self._remember(name, snapshot)
         return snapshot
 
