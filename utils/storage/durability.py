@@ -47,13 +47,14 @@ def acquire(lock_path):
     return handle
 
 
-def replace(data_dir, filename, payload):
-    """Write ``payload`` durably over ``data_dir/filename`` (the directory's fsync is the caller's)."""
+def replace(data_dir, filename, chunks):
+    """Write the buffers ``chunks`` durably over ``data_dir/filename`` (the directory's fsync is the caller's)."""
     # mkstemp creates the file mode 600, like every file the store makes (utils.durable).
     fd, temp_path = tempfile.mkstemp(dir=data_dir, prefix=f".{filename}.", suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            for chunk in chunks:
+                handle.write(chunk)
             handle.flush()
             fsync(handle.fileno())
         os.replace(temp_path, os.path.join(data_dir, filename))

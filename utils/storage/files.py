@@ -76,16 +76,22 @@ class Store(GroupCommit):
         """The current ``Snapshot(version, document)``: the version names this exact content, so a
         cache keyed on it (an encoded response) is valid as long as the version is current."""
         try:
-            handle = open(self.path(name), "rb")
+            fd = os.open(self.path(name), os.O_RDONLY)  # raw calls: this runs on every read
         except FileNotFoundError:
             return Snapshot(None, self._defaults[name]())
-        with handle:
-            head = handle.read(HEAD)
-            version = version_in(head) or legacy_version(os.fstat(handle.fileno()))
+        try:
+            head = os.read(fd, HEAD)
+            version = version_in(head) or legacy_version(os.fstat(fd))
             cached = self._cache.get(name)
             if cached is not None and cached.version == version:
                 return cached
-            snapshot = self._journal.catch_up(name, cached, version) or self._parse(name, handle, head, version)
+            snapshot = self._journal.catch_up(name, cached, version)
+            if snapshot is None:
+                with open(fd, "rb", closefd=False) as handle:
+                    handle.seek(len(head))
+                    snapshot = self._parse(name, handle, head, version)
+        finally:
+            os.close(fd)
         self._remember(name, snapshot)
         return snapshot
 
@@ -168,9 +174,9 @@ class Store(GroupCommit):
         else:  # a new file (or one no store wrote): see ``journal.first_version``
             version = first_version()
             self._journal.reset(name)  # lines about an earlier file of that name would mislead
-        payload = with_version(dumps(document), version)
+        chunks = with_version(dumps(document), version)
         with storage_step(self.filename(name)):  # a full or failing disk: a 507/503, nothing acknowledged
-            self._replace(name, payload)
+            self._replace(name, chunks)
         if type(base.version) is int and merged.records:
             self._journal.append(name, base.version, version, document, merged)
         with storage_step(self.filename(name), saved=None):  # renamed already: durable only once this is done
@@ -179,9 +185,9 @@ class Store(GroupCommit):
         self._remember(name, snapshot)
         return snapshot
 
-    def _replace(self, name, payload):
-        """Write ``payload`` durably over the document's file."""
-        durability.replace(self.data_dir, self.filename(name), payload)
+    def _replace(self, name, chunks):
+        """Write the buffers ``chunks`` durably over the document's file."""
+        durability.replace(self.data_dir, self.filename(name), chunks)
 
     def remove_temp_files(self):
         """Delete temp files left by interrupted writes (startup); returns the entries removed."""

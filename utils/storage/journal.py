@@ -112,9 +112,12 @@ def first_version():
 
 
 def with_version(payload, version):
-    """The serialised document with its version as the first key (every document is an object)."""
+    """The serialised document with its version as the first key (every document is an object), as
+    two buffers written one after the other: a document of megabytes is not copied again."""
     head = b'{"' + VERSION_KEY.encode() + b'":' + str(version).encode()
-    return head + (b"}" if payload == b"{}" else b"," + payload[1:])
+    if payload == b"{}":
+        return [head + b"}"]
+    return [head + b",", memoryview(payload)[1:]]
 
 
 def _apply(document, entry):
