@@ -96,3 +96,24 @@ def demo_login(app, runner):
         return {"Authorization": "Bearer " + login.get_json()["data"]["access_token"]}
 
     return headers
+
+
+# -- PostgreSQL (tests/pg.py): one throwaway server for the session, a fresh database per test ----
+@pytest.fixture(scope="session")
+def pg_cluster():
+    from tests import pg
+
+    try:
+        cluster = pg.start_cluster()
+    except LookupError as exc:
+        pg.unavailable(str(exc))
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster):
+    """The URL of a new, empty database on the test server, dropped after the test."""
+    url, drop = pg_cluster.database()
+    yield url
+    drop()
