@@ -39,6 +39,7 @@ from utils.serialise import dumps, loads, through_json
 
 from utils.durable import OWNER_ONLY, fsync, fsync_dir, lock_exclusive, make_private, private, storage_step
 from utils.eventlog import EventLog
+from utils.storage.interface import Changes  # noqa: F401  (part of this module's API)
 
 TEMP_SUFFIX = ".tmp"
 JOURNAL_LIMIT = 4 * 1024 * 1024  # the journal starts over once it is this long
@@ -58,22 +59,6 @@ class StoreCorruptError(Exception):
 class Snapshot(NamedTuple):
     version: tuple | None  # opaque; changes whenever the document does; None: no file yet
     document: object  # shared: never mutate
-
-
-class Changes(NamedTuple):
-    """What a transaction did. For a record collection (``records``): the ids of the records it
-    added, changed and removed, and ``other`` when anything besides them changed (``seq``...);
-    for any other document, ``other`` says whether it changed at all."""
-
-    added: tuple = ()
-    changed: tuple = ()
-    removed: tuple = ()
-    other: bool = False
-    records: bool = False
-
-    @property
-    def empty(self):
-        return not (self.added or self.changed or self.removed or self.other)
 
 
 def new_collection():
