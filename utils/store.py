@@ -602,6 +602,8 @@ def get_store():
 
 
 def init_app(app):
-    store = Store(app.config["DATA_DIR"])
+    from utils.storage.registry import open_storage  # the JSON files, or PostgreSQL (PRODSIGHT_DATABASE_URL)
+
+    store = open_storage(app.config)
     app.extensions["prodsight.store"] = store
     return store

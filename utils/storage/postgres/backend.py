@@ -45,6 +45,7 @@ class DatabaseUnavailable(StorageError):
     def __init__(self, detail, saved=False):
         Exception.__init__(self, f"The database is unavailable ({detail}): {OUTCOMES[saved]}")
         self.step, self.errno, self.saved, self.status = "the database", None, saved, 503
+        self.detail = detail
 
 
 class Snapshot(NamedTuple):
