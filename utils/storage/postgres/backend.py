@@ -286,11 +286,18 @@ class PostgresStorage:
         return self.snapshot(name).value
 
     # -- writing ----------------------------------------------------------------------------
-    def _ensure_names(self, connection, names):
+    def kind(self, name):
+        return "records" if self.is_collection(name) else "document"
+
+    def _ensure_names(self, connection, names, kind=None):
+        """Give every name its row in ``storage_names`` (once per process)."""
         missing = [name for name in names if name not in self._known]
         if missing:
             connection.execute(
-                "INSERT INTO storage_names (name) SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING", (missing,))
+                "INSERT INTO storage_names (name, kind) SELECT * FROM unnest(%s::text[], %s::text[])"
+                " ON CONFLICT (name) DO UPDATE SET kind = excluded.kind"
+                " WHERE storage_names.kind = 'lock' AND excluded.kind <> 'lock'",
+                (missing, [kind or self.kind(name) for name in missing]))
 
     @contextlib.contextmanager
     def transaction(self, *names):
@@ -373,7 +380,7 @@ class PostgresStorage:
         """The row lock of ``name`` in ``storage_names`` (the same lock a transaction takes), held
         for the block in a transaction of its own."""
         def take(connection):
-            self._ensure_names(connection, [name])
+            self._ensure_names(connection, [name], "lock")
             connection.execute("SELECT version FROM storage_names WHERE name = %s FOR UPDATE", (name,))
 
         with self._session(take):
@@ -382,6 +389,82 @@ class PostgresStorage:
 
     def log(self, name):
         return PgEventLog(self, name)
+
+    # -- moving a production (utils/storage/transfer.py) ----------------------------------------
+    def stored(self):
+        """{name: kind} of everything ever written: records, documents and logs."""
+        with self._session(lambda connection: connection.execute(
+                "SELECT name, kind FROM storage_names WHERE version > 0 AND kind <> 'lock' ORDER BY name"
+        ).fetchall(), transactional=False) as (_connection, rows):
+            return dict(rows)
+
+    def dump(self, name):
+        """A collection in the file backend's shape ``{"seq", "items"}`` (``seq``: the last id its
+        sequence handed out), or a document's value."""
+        def read(connection):
+            kind = _scalar(connection.execute("SELECT kind FROM storage_names WHERE name = %s", (name,)))
+            if kind == "document":
+                return loads(_scalar(connection.execute("SELECT body::text FROM documents WHERE name = %s", (name,))))
+            rows = connection.execute("SELECT id, body::text FROM records WHERE collection = %s AND body IS NOT NULL",
+                                      (name,)).fetchall()
+            rows.sort(key=lambda row: natural(row[0]))
+            exists = _scalar(connection.execute("SELECT to_regclass(%s)", (sequence_regclass(name),)))
+            seq = 0
+            if exists:
+                last, called = connection.execute(
+                    sql.SQL("SELECT last_value, is_called FROM {}").format(sql.Identifier(sequence_name(name)))).fetchone()
+                seq = last if called else last - 1
+            return {"seq": seq, "items": {key: loads(body) for key, body in rows}}
+
+        with self._session(read) as (_connection, value):
+            return value
+
+    def load(self, name, kind, value):
+        """Store ``value`` (as ``dump`` gives it) under ``name``, replacing what is there: import only."""
+        version = None
+
+        def write(connection):
+            nonlocal version
+            connection.execute("INSERT INTO storage_names (name, kind) VALUES (%s, %s)"
+                               " ON CONFLICT (name) DO UPDATE SET kind = excluded.kind", (name, kind))
+            version = connection.execute("SELECT version FROM storage_names WHERE name = %s FOR UPDATE",
+                                         (name,)).fetchone()[0] + 1
+            if kind == "document":
+                connection.execute("INSERT INTO documents (name, body) VALUES (%s, %s::json) ON CONFLICT (name)"
+                                   " DO UPDATE SET body = excluded.body", (name, dumps(value).decode()))
+            else:
+                connection.execute("DELETE FROM records WHERE collection = %s", (name,))
+                with connection.cursor() as cursor:
+                    cursor.executemany("INSERT INTO records (collection, id, version, body) VALUES (%s, %s, %s, %s::json)",
+                                       [(name, key, version, dumps(record).decode())
+                                        for key, record in value["items"].items()])
+                sequence = sql.Identifier(sequence_name(name))
+                connection.execute(sql.SQL("CREATE SEQUENCE IF NOT EXISTS {}").format(sequence))
+                seq = max([value["seq"], *(int(key) for key in value["items"] if key.isdigit())])
+                if seq > 0:
+                    connection.execute("SELECT setval(%s::regclass, %s)", (sequence_regclass(name), seq))
+            connection.execute("UPDATE storage_names SET version = %s WHERE name = %s", (version, name))
+
+        with self._session(write):
+            pass
+        with self._guard:
+            self._cache.pop(name, None)
+
+    def load_events(self, name, events):
+        """Append ``events`` (oldest first, ids 1, 2, 3...) to an empty log in one transaction."""
+        def write(connection):
+            connection.execute("INSERT INTO storage_names (name, kind) VALUES (%s, 'log')"
+                               " ON CONFLICT (name) DO NOTHING", (name,))
+            last = connection.execute("SELECT version FROM storage_names WHERE name = %s FOR UPDATE",
+                                      (name,)).fetchone()[0]
+            with connection.cursor() as cursor:
+                cursor.executemany("INSERT INTO events (log, id, body) VALUES (%s, %s, %s::json)",
+                                   [(name, last + number, dumps(event).decode())
+                                    for number, event in enumerate(events, start=1)])
+            connection.execute("UPDATE storage_names SET version = %s WHERE name = %s", (last + len(events), name))
+
+        with self._session(write):
+            pass
 
 
 class PgTransaction:
@@ -518,7 +601,7 @@ class PgEventLog:
 
     def append(self, make_event):
         def take(connection):
-            self.storage._ensure_names(connection, [self.name])
+            self.storage._ensure_names(connection, [self.name], "log")
             return connection.execute("SELECT version FROM storage_names WHERE name = %s FOR UPDATE",
                                       (self.name,)).fetchone()[0]
 

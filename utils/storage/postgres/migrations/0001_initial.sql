@@ -2,9 +2,11 @@
 
 -- Every name the app registered (record collections, documents, event logs): its committed version,
 -- which a transaction locks (SELECT ... FOR UPDATE) for the whole block, so writers of one name go
--- one at a time across every server, and which readers compare with their cached copy.
+-- one at a time across every server, and which readers compare with their cached copy. ``kind``:
+-- 'records', 'document', 'log' (its version is its last event id) or 'lock' (a named lock only).
 CREATE TABLE storage_names (
     name    text PRIMARY KEY,
+    kind    text   NOT NULL CHECK (kind IN ('records', 'document', 'log', 'lock')),
     version bigint NOT NULL DEFAULT 0
 );
 
