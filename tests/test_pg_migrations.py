@@ -26,7 +26,7 @@ def test_first_run_applies_every_migration_and_records_it(pg_url):
 def test_running_again_applies_nothing_and_changes_nothing(pg_url):
     migrate.migrate(pg_url)
     with psycopg.connect(pg_url) as connection:
-        connection.execute("INSERT INTO storage_names (name, version) VALUES ('tasks', 7)")
+        connection.execute("INSERT INTO storage_names (name, kind, version) VALUES ('tasks', 'records', 7)")
     assert migrate.migrate(pg_url) == []
     assert migrate.migrate(pg_url) == []
     with psycopg.connect(pg_url) as connection:
