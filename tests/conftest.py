@@ -3,6 +3,8 @@
 The app is built with AUTO_SEED off so each test starts from a known state; the ``users`` fixture
 creates one user per role (same usernames and password as the demo) through the service.
 """
+import os
+
 import pytest
 
 from app import create_app
@@ -18,11 +20,34 @@ ROLE_USERS = {
     "distribution": "Distribution Manager",
 }
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
+# The backends the HTTP tests run on (every test using ``app``), comma-separated: both by default,
+# so the README's one test command covers PostgreSQL too; ``PRODSIGHT_TEST_BACKENDS=files`` for a
+# quick local run. The postgres runs skip without a PostgreSQL (tests/pg.py), except in CI.
+BACKENDS = [name.strip() for name in os.environ.get("PRODSIGHT_TEST_BACKENDS", "files").split(",") if name.strip()]
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "files_only: the test checks the JSON files themselves; not run on PostgreSQL")
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request):
+    """The backend of this run of the test: "files" or "postgres"."""
+    if request.param == "postgres" and request.node.get_closest_marker("files_only"):
+        pytest.skip("checks the JSON files themselves")
+    return request.param
 
 
 @pytest.fixture
-def app(tmp_path):
+def database_url(request, backend):
+    """None (the JSON files) or the URL of a fresh database on the test PostgreSQL."""
+    return request.getfixturevalue("pg_url") if backend == "postgres" else None
+
+
+@pytest.fixture
+def app(tmp_path, database_url):
     app = create_app({
+        "DATABASE_URL": database_url,
         "TESTING": True,
         "DATA_DIR": str(tmp_path / "data"),
         "UPLOAD_DIR": str(tmp_path / "uploads"),
@@ -32,6 +57,9 @@ def app(tmp_path):
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast for tests; production uses scrypt
     })
     yield app
+    close = getattr(app.extensions["prodsight.store"], "close", None)
+    if close:  # PostgreSQL: its pool, before the test database is dropped
+        close()
 
 
 @pytest.fixture

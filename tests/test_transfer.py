@@ -2,8 +2,12 @@
 JSON -> PostgreSQL -> JSON, which gives back the same bytes and the same activity log."""
 import os
 
+import pytest
+
 from utils.storage import transfer
 from utils.storage.postgres.backend import PostgresStorage
+
+pytestmark = pytest.mark.files_only  # the app here is the JSON-file side of each move
 
 
 def files_of(directory):
