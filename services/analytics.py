@@ -17,7 +17,7 @@ def summary(as_of=None):
         "script": _script(script.scenes()),
         "budget": _budget(as_of),
         "assets": _assets_summary(_assets()),
-        "users": _users(get_store().read("users")["items"].values()),
+        "users": _users(get_store().scan("users")),
         "distribution": distribution.summary(as_of),
         "schedule": _schedule(schedule.build()),
     }
@@ -25,7 +25,7 @@ def summary(as_of=None):
 
 def _assets():
     """The asset records as stored; empty before any upload."""
-    return [asset for asset in get_store().read("assets").get("items", {}).values() if isinstance(asset, dict)]
+    return [asset for asset in get_store().scan("assets") if isinstance(asset, dict)]
 
 
 def _tasks(records, as_of):

@@ -229,8 +229,7 @@ def discard(asset):
 
 def file_problems():
     """For `check-data`: records whose file is missing, and stored files no record names."""
-    assets = get_store().read("assets")["items"]
-    named = {asset.get("filename"): key for key, asset in assets.items() if isinstance(asset, dict)}
+    named = {asset.get("filename"): asset.get("id") for asset in get_store().scan("assets") if isinstance(asset, dict)}
     stored = uploads.stored_names()
     missing = [f"assets.json record {key}: file {name} is missing from the uploads directory"
                for name, key in named.items() if name not in stored]
@@ -304,4 +303,4 @@ def _check_references(fields):
 
 
 def exists(asset_id):
-    return asset_id in get_store().read("assets").get("items", {})
+    return get_store().has("assets", asset_id)

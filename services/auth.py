@@ -113,7 +113,8 @@ def _refuse_if_throttled(key):
 
 def _count_failure(key):
     """Count a failed attempt; a 429 instead when the name reached the limit while it was checked."""
-    with get_store().transaction(ATTEMPTS) as attempts:
+    with get_store().transaction(ATTEMPTS) as transaction:
+        attempts = transaction.document(ATTEMPTS)
         for name in list(attempts):  # prune every stale entry while we hold the lock
             attempts[name] = _recent_failures(attempts, name)
             if not attempts[name]:
@@ -127,7 +128,8 @@ def _count_failure(key):
 def _clear_failures(key):
     """A success forgets the name's failures, unless they reached the limit while it was checked."""
     if key in get_store().read(ATTEMPTS):
-        with get_store().transaction(ATTEMPTS) as attempts:
+        with get_store().transaction(ATTEMPTS) as transaction:
+            attempts = transaction.document(ATTEMPTS)
             refusal = _throttled(_recent_failures(attempts, key))
             if refusal:
                 raise refusal

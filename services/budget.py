@@ -134,7 +134,8 @@ def check_as_of(as_of):
 def update_settings(body, if_match=None):
     """Currency and production dates (partial); endDate may not fall before startDate."""
     changes = validate(body, SETTINGS_INPUT, partial=True, ignored=SERVER_OWNED | DERIVED)
-    with get_store().transaction(BUDGET) as document:
+    with get_store().transaction(BUDGET) as transaction:
+        document = transaction.document(BUDGET)
         if if_match:
             check_if_match(overview(document), if_match)
         before = _settings(document)
@@ -152,7 +153,8 @@ def put_category(url_name, body, if_match=None):
     """Update, rename or create the category named in the URL; returns (category, created)."""
     name = _category_name(url_name)
     changes = validate(body, CATEGORY_SCHEMA, partial=True, ignored=SERVER_OWNED | DERIVED)
-    with get_store().transaction(BUDGET) as document:
+    with get_store().transaction(BUDGET) as transaction:
+        document = transaction.document(BUDGET)
         category = _find(document, name)
         if category is None:
             category, before = _new_category(document, name, changes, if_match), None
@@ -170,7 +172,8 @@ def put_category(url_name, body, if_match=None):
 def add_entry(body, actor):
     """Record one spending entry in an existing category; undated means today (UTC)."""
     fields = validate(body, ENTRY_SCHEMA)
-    with get_store().transaction(BUDGET) as document:
+    with get_store().transaction(BUDGET) as transaction:
+        document = transaction.document(BUDGET)
         if _find(document, fields["category"]) is None:
             raise ValidationError({"category": f"no budget category named {fields['category']!r}"})
         document["seq"] += 1

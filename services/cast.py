@@ -83,7 +83,7 @@ def cast_list(scenes=None, stored=None):
     first), then first appearance."""
     scenes = script.scenes() if scenes is None else scenes
     stored = get_store().read(CAST)["members"] if stored is None else stored
-    people = set(get_store().read(users.USERS)["items"])  # a deleted user's cast member shows no user
+    people = {user["id"] for user in get_store().scan(users.USERS)}  # a deleted user's cast member shows no user
     found = characters(scenes)
     ranked = sorted(range(len(found)), key=lambda i: (-found[i][2], i))
     ids, taken = {}, set()
@@ -123,7 +123,8 @@ def update_member(character, body, if_match=None):
     if changes.get("userId") is not None and not users.exists(changes["userId"]):
         raise ValidationError({"userId": f"no user with id {changes['userId']}"})
     name = key(character)
-    with get_store().transaction(CAST) as document:
+    with get_store().transaction(CAST) as transaction:
+        document = transaction.document(CAST)
         members = document["members"]
         listed = cast_list(stored=members)
         current = next((m for m in listed if m["key"] == name), None)

@@ -13,7 +13,7 @@ from services.records import Records
 from utils import activity, clock
 from utils.errors import Conflict, ValidationError
 from utils.listing import ListSpec, query
-from utils.store import get_store, insert_record
+from utils.store import get_store
 from utils.validation import (SERVER_OWNED, Date, Enum, Field, ObjectList, QueryDate, Reference, String, validate,
                               validate_query)
 
@@ -191,8 +191,9 @@ def delete_deliverable(deliverable_id, if_match=None):
 def insert_many(items, actor):
     """Side effect of another write (a window sent with deliverables, a checklist): one write, no event."""
     now = clock.timestamp()
-    with get_store().transaction(DELIVERABLES) as collection:
-        created = [insert_record(collection, {**fields, "history": [], "createdAt": now, "updatedAt": now,
+    with get_store().transaction(DELIVERABLES) as transaction:
+        collection = transaction.records(DELIVERABLES)
+        created = [collection.insert({**fields, "history": [], "createdAt": now, "updatedAt": now,
                                               "createdBy": actor["id"]}) for fields in items]
     return created
 
@@ -219,8 +220,8 @@ def unlink_window(window_id):
     """A deleted window's deliverables stay, with no release (a side effect of the delete)."""
     if not of_window(window_id):
         return
-    with get_store().transaction(DELIVERABLES) as collection:
-        for deliverable in collection["items"].values():
+    with get_store().transaction(DELIVERABLES) as transaction:
+        for deliverable in transaction.records(DELIVERABLES).scan():
             if deliverable.get("releaseId") == window_id:
                 deliverable.update(releaseId=None, updatedAt=clock.timestamp())
 
@@ -238,8 +239,8 @@ def forget_asset(asset_id):
     """Deliverables not (or no longer) under review drop a deleted asset (a side effect of the delete)."""
     if not any(d.get("assetId") == asset_id for d in records.all()):
         return
-    with get_store().transaction(DELIVERABLES) as collection:
-        for deliverable in collection["items"].values():
+    with get_store().transaction(DELIVERABLES) as transaction:
+        for deliverable in transaction.records(DELIVERABLES).scan():
             if deliverable.get("assetId") == asset_id:
                 deliverable.update(assetId=None, updatedAt=clock.timestamp())
 

@@ -64,8 +64,8 @@ def create_window(body, actor):
     stored = {**releases.to_store(releases.infer_license(fields, body)), "deadlineSeq": 0}
 
     def check(collection, fields):
-        # The id insert_record is about to give: deadline ids are made from it.
-        releases.settle(collection, {"id": str(collection["seq"] + 1)}, fields)
+        # The id the insert is about to give: deadline ids are made from it.
+        releases.settle(collection, {"id": collection.next_id()}, fields)
 
     window = records.create(stored, actor, check=check)
     _insert(new_items, window["id"], actor)

@@ -49,12 +49,12 @@ def _damaged_log_lines():
 def _dangling_assignees(store):
     """Records whose assigneeId names no user (a crash between deleting a user and unassigning)."""
     try:
-        user_ids = set(store.read("users")["items"])
+        user_ids = _ids(store, "users")
         return [
             f"{store.filename(name)} record {key}: assigneeId {record['assigneeId']} names no user"
             for name in users.ASSIGNED_COLLECTIONS
-            for key, record in store.read(name)["items"].items()
-            if isinstance(record, dict) and record.get("assigneeId") not in (None, *user_ids)
+            for key, record in _records(store, name)
+            if record.get("assigneeId") not in (None, *user_ids)
         ]
     except StoreCorruptError:
         return []  # a broken file is already reported above
@@ -64,11 +64,11 @@ def _asset_files_and_links(store):
     """Asset records without their file, files without a record (a crash between the two writes),
     and VFX versions whose assetId names no asset."""
     try:
-        asset_ids = set(store.read("assets")["items"])
+        asset_ids = _ids(store, "assets")
         dangling = [
             f"{store.filename('vfx')} record {key}: version {version.get('version')} assetId "
             f"{version['assetId']} names no asset"
-            for key, shot in store.read("vfx")["items"].items() if isinstance(shot, dict)
+            for key, shot in _records(store, "vfx")
             for version in shot.get("versions") or [] if isinstance(version, dict)
             and version.get("assetId") not in (None, *asset_ids)
         ]
@@ -81,11 +81,9 @@ def _deliverable_links(store):
     """Deliverables whose releaseId or assetId names nothing (a crash between a delete and its
     unlinking), and submitted ones without an asset."""
     try:
-        windows, asset_ids = set(store.read("releases")["items"]), set(store.read("assets")["items"])
+        windows, asset_ids = _ids(store, "releases"), _ids(store, "assets")
         problems = []
-        for key, item in store.read("deliverables")["items"].items():
-            if not isinstance(item, dict):
-                continue
+        for key, item in _records(store, "deliverables"):
             where = f"{store.filename('deliverables')} record {key}"
             if item.get("releaseId") not in (None, *windows):
                 problems.append(f"{where}: releaseId {item['releaseId']} names no release window")
@@ -96,6 +94,15 @@ def _deliverable_links(store):
         return problems
     except StoreCorruptError:
         return []  # a broken file is already reported above
+
+
+def _records(store, name):
+    """(id, record) of every well-formed record (the others are reported by ``_check_collection``)."""
+    return [(record["id"], record) for record in store.scan(name) if isinstance(record, dict) and "id" in record]
+
+
+def _ids(store, name):
+    return {key for key, _record in _records(store, name)}
 
 
 def _check_collection(filename, document, schema):

@@ -10,7 +10,7 @@ from services import users
 from utils import activity, clock
 from utils.errors import NotFound, ValidationError
 from utils.etags import check_if_match
-from utils.store import get_store, insert_record
+from utils.store import get_store
 
 
 class Records:
@@ -21,19 +21,20 @@ class Records:
         self.entity = entity  # the activity log's name for it ("task", "vfx_shot")
 
     def all(self):
-        return list(get_store().read(self.name)["items"].values())
+        return list(get_store().scan(self.name))
 
     def get(self, record_id):
-        return self._find(get_store().read(self.name), record_id)
+        return self._found(get_store().get(self.name, record_id), record_id)
 
     def create(self, fields, actor, check=None, side_effect=False):
         """Insert ``fields`` with server-owned stamps; ``check(collection, fields)`` runs under the lock.
         A ``side_effect`` of another write (a VFX version's file) notes no activity event of its own."""
         now = clock.timestamp()
-        with get_store().transaction(self.name) as collection:
+        with get_store().transaction(self.name) as transaction:
+            collection = transaction.records(self.name)
             if check:
                 check(collection, fields)
-            record = insert_record(collection, {**fields, "createdAt": now, "updatedAt": now, "createdBy": actor["id"]})
+            record = collection.insert({**fields, "createdAt": now, "updatedAt": now, "createdBy": actor["id"]})
         if not side_effect:
             activity.record("create", self.entity, record["id"], after=record)
         return record
@@ -42,8 +43,9 @@ class Records:
         """Apply only the sent fields to the current record; ``check(collection, record, changes)``
         runs under the lock after the precondition and may refuse (or, like adding a VFX version,
         amend the record itself)."""
-        with get_store().transaction(self.name) as collection:
-            record = self._find(collection, record_id)
+        with get_store().transaction(self.name) as transaction:
+            collection = transaction.records(self.name)
+            record = self._found(collection.get(record_id), record_id)
             check_if_match(self.present(record), if_match)
             before = copy.deepcopy(record)
             if check:
@@ -54,17 +56,20 @@ class Records:
 
     def delete(self, record_id, if_match=None, check=None):
         """Remove a record; ``check(collection, record)`` runs under the lock and may refuse."""
-        with get_store().transaction(self.name) as collection:
-            record = self._find(collection, record_id)
+        with get_store().transaction(self.name) as transaction:
+            collection = transaction.records(self.name)
+            record = self._found(collection.get(record_id), record_id)
             check_if_match(self.present(record), if_match)
             if check:
                 check(collection, record)
-            del collection["items"][record_id]
+            collection.delete(record_id)
         activity.record("delete", self.entity, record_id, before=record)
         return record
 
-    def _find(self, collection, record_id):
-        record = collection["items"].get(record_id)
+    def exists(self, record_id):
+        return get_store().has(self.name, record_id)
+
+    def _found(self, record, record_id):
         if record is None:
             raise NotFound(f"{self.label} {record_id} not found")
         return record

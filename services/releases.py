@@ -82,18 +82,18 @@ OVERLAP_QUERY = {"from": QueryDate(), "to": QueryDate()}  # windows running on a
 
 
 def all_windows():
-    return list(get_store().read(RELEASES)["items"].values())
+    return list(get_store().scan(RELEASES))
 
 
 def get(window_id):
-    window = get_store().read(RELEASES)["items"].get(window_id)
+    window = get_store().get(RELEASES, window_id)
     if window is None:
         raise NotFound(f"Release window {window_id} not found")
     return window
 
 
 def exists(window_id):
-    return window_id in get_store().read(RELEASES)["items"]
+    return get_store().has(RELEASES, window_id)
 
 
 def status_of(window, today):
@@ -149,7 +149,7 @@ def settle(collection, window, changes):
     if "marketingDeadlines" in changes:
         changes["marketingDeadlines"], changes["deadlineSeq"] = _number_deadlines(
             window, changes["marketingDeadlines"], merged["id"])
-    check_overlaps(collection["items"].values(), {**merged, **changes})
+    check_overlaps(collection.scan(), {**merged, **changes})
 
 
 def _number_deadlines(window, deadlines, window_id):

@@ -17,8 +17,11 @@ ROUNDS = ("", "Double ", "Triple ", "Quadruple ", "Quintuple ", "Sextuple ", "Se
 ENTRY_FIELDS = ("version", "revisionColor", "lastModified", "modifiedBy", "summary")
 
 
+ENTRIES = "items"  # the index document's list of entries, oldest first
+
+
 def register(store):
-    store.register(INDEX, lambda: {"items": []})
+    store.register(INDEX, lambda: {ENTRIES: []})
 
 
 def color(version):
@@ -29,30 +32,32 @@ def color(version):
 
 
 def is_empty():
-    return not get_store().read(INDEX)["items"]
+    return not get_store().read(INDEX)[ENTRIES]
 
 
 def history():
     """The index entries, newest first."""
-    return list(reversed(get_store().read(INDEX)["items"]))
+    return list(reversed(get_store().read(INDEX)[ENTRIES]))
 
 
 def append(state, summary):
     """Store ``state`` (the script's stored fields, with its new version) as a revision."""
     store = get_store()
-    with store.transaction(_document(_revision_name(state["version"]))) as revision:
-        revision.clear()
-        revision.update(state, summary=summary)
-    with store.transaction(INDEX) as index:
+    revision_name = _document(_revision_name(state["version"]))
+    with store.transaction(revision_name) as transaction:
+        transaction.replace(revision_name, {**state, "summary": summary})
+    revision = store.read(revision_name)
+    with store.transaction(INDEX) as transaction:
+        index = transaction.document(INDEX)
         # An entry at or past this version can only be left by a write that crashed before the
         # script itself was saved: this revision replaces it.
-        index["items"] = [entry for entry in index["items"] if int(entry["version"]) < int(state["version"])]
-        index["items"].append({name: revision.get(name) for name in ENTRY_FIELDS})
+        index[ENTRIES] = [entry for entry in index[ENTRIES] if int(entry["version"]) < int(state["version"])]
+        index[ENTRIES].append({name: revision.get(name) for name in ENTRY_FIELDS})
 
 
 def load(version):
     """The full stored state of a revision in the history; 404 for any other version."""
-    if not any(entry["version"] == version for entry in get_store().read(INDEX)["items"]):
+    if not any(entry["version"] == version for entry in get_store().read(INDEX)[ENTRIES]):
         raise NotFound(f"Script version {version} not found")
     return get_store().read(_document(_revision_name(version)))
 
@@ -65,7 +70,8 @@ def save_text(content):
     store = get_store()
     name = _document(_text_name(digest))
     if not store.exists(name):
-        with store.transaction(name) as document:
+        with store.transaction(name) as transaction:
+            document = transaction.document(name)
             document.clear()
             document["content"] = content
     return digest
@@ -85,7 +91,7 @@ def problems():
     """Readable problems of the history: index entries whose revision or text file is unsound."""
     store = get_store()
     found = []
-    for entry in store.read(INDEX)["items"]:
+    for entry in store.read(INDEX)[ENTRIES]:
         version = entry.get("version")
         try:
             name = _document(_revision_name(version))

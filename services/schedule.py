@@ -243,7 +243,8 @@ def clean_days(days, scenes=None):
 
 def _write(fields, if_match, summary=None):
     scenes = script.scenes()
-    with get_store().transaction(SCHEDULE) as document:
+    with get_store().transaction(SCHEDULE) as transaction:
+        document = transaction.document(SCHEDULE)
         if if_match:
             check_if_match(present(build(settings=settings_of(document), days=document["days"], scenes=scenes)),
                            if_match)

@@ -159,7 +159,8 @@ def get_version(version):
 # -- scene writes --------------------------------------------------------------------------------
 def create_scene(body, actor):
     fields = _clean_scene(body)
-    with get_store().transaction(SCRIPT) as script:
+    with get_store().transaction(SCRIPT) as transaction:
+        script = transaction.document(SCRIPT)
         fields.setdefault("scene_number", max((s["scene_number"] for s in script["scenes"]), default=0) + 1)
         _check_unique_number(script, fields["scene_number"])
         script["seq"] += 1
@@ -172,7 +173,8 @@ def create_scene(body, actor):
 
 def update_scene(scene_id, body, actor, if_match=None):
     changes = _clean_scene(body, partial=True)
-    with get_store().transaction(SCRIPT) as script:
+    with get_store().transaction(SCRIPT) as transaction:
+        script = transaction.document(SCRIPT)
         scene = _find(script, scene_id)
         check_if_match(_present_one(script, scene), if_match)
         before = copy.deepcopy(scene)
@@ -189,7 +191,8 @@ def update_scene(scene_id, body, actor, if_match=None):
 
 
 def delete_scene(scene_id, actor, if_match=None):
-    with get_store().transaction(SCRIPT) as script:
+    with get_store().transaction(SCRIPT) as transaction:
+        script = transaction.document(SCRIPT)
         scene = _find(script, scene_id)
         check_if_match(_present_one(script, scene), if_match)
         script["scenes"].remove(scene)
@@ -203,7 +206,8 @@ def delete_scene(scene_id, actor, if_match=None):
 def update_script(body, actor, if_match=None):
     """``{title?, scenes?}``; sent scenes replace the list (a scene with a known ``id`` keeps it)."""
     fields = validate(body, SCRIPT_SCHEMA, partial=True, ignored=SCRIPT_IGNORED)
-    with get_store().transaction(SCRIPT) as script:
+    with get_store().transaction(SCRIPT) as transaction:
+        script = transaction.document(SCRIPT)
         check_if_match(present(script), if_match)
         before = _state(script)
         changed = []
@@ -222,7 +226,8 @@ def update_script(body, actor, if_match=None):
 
 def put_text(body, actor):
     content = _clean_text(validate(body, TEXT_SCHEMA)["content"], "content", "saved")
-    with get_store().transaction(SCRIPT) as script:
+    with get_store().transaction(SCRIPT) as transaction:
+        script = transaction.document(SCRIPT)
         before = _state(script)
         digest = revisions.save_text(content)
         if digest != script["textHash"]:
@@ -249,7 +254,8 @@ def breakdown(body, upload, apply, actor):
     if not _flag(apply):
         return {"title": parsed["title"], "scenes": [present_scene(s) for s in found], **totals(found),
                 "totalPages": parsed["pages"]}, False
-    with get_store().transaction(SCRIPT) as script:
+    with get_store().transaction(SCRIPT) as transaction:
+        script = transaction.document(SCRIPT)
         before = _state(script)
         _replace_scenes(script, found, keep_ids=False)
         if parsed["title"]:
@@ -264,7 +270,8 @@ def breakdown(body, upload, apply, actor):
 
 def restore(version, actor):
     """A new revision equal to ``version`` (its title, scenes and text)."""
-    with get_store().transaction(SCRIPT) as script:
+    with get_store().transaction(SCRIPT) as transaction:
+        script = transaction.document(SCRIPT)
         state = _revision_state(version)
         before = _state(script)
         script.update(title=state["title"], scenes=copy.deepcopy(state["scenes"]), textHash=state["textHash"])
@@ -277,7 +284,8 @@ def restore(version, actor):
 
 def seed(title, scene_bodies, content, actor):
     """The demo script in one revision: a title, scenes and the screenplay text."""
-    with get_store().transaction(SCRIPT) as script:
+    with get_store().transaction(SCRIPT) as transaction:
+        script = transaction.document(SCRIPT)
         script["title"] = title
         _replace_scenes(script, [_clean_scene(body) for body in scene_bodies], keep_ids=False)
         script["textHash"] = revisions.save_text(content)
@@ -437,7 +445,8 @@ def _record_initial_revision():
     or the script first changes, whichever comes first (a new production stores no creation time)."""
     if not revisions.is_empty():
         return
-    with get_store().transaction(SCRIPT) as script:
+    with get_store().transaction(SCRIPT) as transaction:
+        script = transaction.document(SCRIPT)
         if revisions.is_empty():
             revisions.append({**_state(script), **_initial_entry()}, _initial_entry()["summary"])
 

@@ -10,7 +10,7 @@ from utils.errors import Conflict, Forbidden, NotFound, Unauthorized, Validation
 from utils.etags import check_if_match
 from utils.listing import ListSpec, query
 from utils.permissions import CREW_ROLES, ROLES, can, permissions_of
-from utils.store import get_store, insert_record
+from utils.store import get_store
 from utils.validation import SERVER_OWNED, Email, Enum, String, Url, validate
 
 USERS = "users"
@@ -51,26 +51,26 @@ def public(user):
 
 def list_users(args=None):
     """The team directory as a ``Page`` (filters ``role`` and ``q``, ``sort``, paging)."""
-    return query([public(user) for user in get_store().read(USERS)["items"].values()], args or {}, LISTING)
+    return query([public(user) for user in get_store().scan(USERS)], args or {}, LISTING)
 
 
 def get_user(user_id):
-    return public(_find(get_store().read(USERS), user_id))
+    return public(_found(get_store().get(USERS, user_id), user_id))
 
 
 def exists(user_id):
-    return user_id in get_store().read(USERS)["items"]
+    return get_store().has(USERS, user_id)
 
 
 def display_names():
     """User id -> name, for records that derive ``assignee`` from ``assigneeId``."""
-    return {user_id: user["name"] for user_id, user in get_store().read(USERS)["items"].items()}
+    return {user["id"]: user["name"] for user in get_store().scan(USERS)}
 
 
 def find_by_login(login):
     """The stored user whose username or email matches ``login`` (case-insensitive), or None."""
     wanted = login.strip().lower()
-    for user in get_store().read(USERS)["items"].values():
+    for user in get_store().scan(USERS):
         if user["username"].lower() == wanted or user["email"] == wanted:
             return user
     return None
@@ -84,23 +84,25 @@ def create_user(body, actor=None, schema=SCHEMA):
         _check_may_create(actor, fields["role"])  # early, so a refusal costs no hashing
     password_hash = hash_password(fields.pop("password"))  # slow: outside the lock
     now = clock.timestamp()
-    with get_store().transaction(USERS) as users:
+    with get_store().transaction(USERS) as transaction:
+        users = transaction.records(USERS)
         if actor is not None:
             _check_may_create(_acting(users, actor), fields["role"])
         _check_unique(users, fields)
-        record = insert_record(users, {**fields, "passwordHash": password_hash, "createdAt": now, "updatedAt": now})
+        record = users.insert({**fields, "passwordHash": password_hash, "createdAt": now, "updatedAt": now})
     activity.record("create", "user", record["id"], after=record)
     return public(record)
 
 
 def update_user(user_id, body, actor, if_match=None):
     changes = validate(body, SCHEMA, partial=True, ignored=IGNORED)
-    _check_may_update(actor, _find(get_store().read(USERS), user_id), changes)  # early: no hashing for a 403
+    _check_may_update(actor, _found(get_store().get(USERS, user_id), user_id), changes)  # early: no hashing for a 403
     if "password" in changes:
         changes["passwordHash"] = hash_password(changes["password"])  # slow: outside the lock
-    with get_store().transaction(USERS) as users:
+    with get_store().transaction(USERS) as transaction:
+        users = transaction.records(USERS)
         actor = _acting(users, actor)
-        user = _find(users, user_id)
+        user = _found(users.get(user_id), user_id)
         _check_may_update(actor, user, changes)
         check_if_match(public(user), if_match)
         _check_unique(users, changes, except_id=user_id)
@@ -119,27 +121,28 @@ def set_password(username, password):
     user = find_by_login(username)
     if user is None:
         raise NotFound(f"No user named {username!r}")
-    with get_store().transaction(USERS) as users:
-        stored = _find(users, user["id"])
+    with get_store().transaction(USERS) as transaction:
+        stored = _found(transaction.records(USERS).get(user["id"]), user["id"])
         stored["passwordHash"] = hash_password(password)
         stored["updatedAt"] = clock.timestamp()
 
 
 def delete_user(user_id, actor, if_match=None):
-    with get_store().transaction(USERS) as users:
+    with get_store().transaction(USERS) as transaction:
+        users = transaction.records(USERS)
         actor = _acting(users, actor)
         if not (can(actor, "users:manage") or can(actor, "users:manage_crew")):
             raise Forbidden("Your role does not allow deleting users")
-        user = _find(users, user_id)
+        user = _found(users.get(user_id), user_id)
         if user_id == actor["id"]:
             raise Conflict("You cannot delete yourself")
         if not can(actor, "users:manage") and user["role"] not in CREW_ROLES:
             raise Forbidden("A Production Manager may only delete Crew or VFX users")
         check_if_match(public(user), if_match)
-        producers = [u for u in users["items"].values() if u["role"] == "Producer"]
+        producers = [u for u in users.scan() if u["role"] == "Producer"]
         if user["role"] == "Producer" and len(producers) == 1:
             raise Conflict("The last Producer cannot be deleted")
-        del users["items"][user_id]
+        users.delete(user_id)
     activity.record("delete", "user", user_id, before=user)
     release_assignments(user_id)
 
@@ -149,17 +152,18 @@ def release_assignments(user_id):
     ``assigneeId`` dangles (``assignee`` names are derived on read, so they follow)."""
     store = get_store()
     for name in ASSIGNED_COLLECTIONS:
-        if not _assigned_to(store.read(name), user_id):
+        if not _assigned_to(store.scan(name), user_id):
             continue
-        with store.transaction(name) as collection:
-            for key in _assigned_to(store.read(name), user_id):  # looked up in the snapshot, so only
-                record = collection["items"].get(key)  # these records are copied and rewritten
+        with store.transaction(name) as transaction:
+            collection = transaction.records(name)
+            for key in _assigned_to(store.scan(name), user_id):  # looked up in the snapshot, so only
+                record = collection.get(key)  # these records are copied and rewritten
                 if record is not None and record.get("assigneeId") == user_id:
                     record.update(assigneeId=None, updatedAt=clock.timestamp())
 
 
-def _assigned_to(collection, user_id):
-    return [key for key, record in collection["items"].items() if record.get("assigneeId") == user_id]
+def _assigned_to(records, user_id):
+    return [record["id"] for record in records if record.get("assigneeId") == user_id]
 
 
 def hash_password(password):
@@ -187,8 +191,7 @@ def _dummy_hash():
 _DUMMY_HASHES = {}
 
 
-def _find(users, user_id):
-    user = users["items"].get(user_id)
+def _found(user, user_id):
     if user is None:
         raise NotFound(f"User {user_id} not found")
     return user
@@ -198,7 +201,7 @@ def _acting(users, actor):
     """The acting user as stored now, read under the lock: the token's user was loaded before the
     lock was taken, and a role changed meanwhile (two Producers demoting each other at once) or a
     deletion must count, or the production could be left without a Producer."""
-    current = users["items"].get(actor["id"])
+    current = users.get(actor["id"])
     if current is None:
         raise Unauthorized("The user of this token no longer exists")
     return current
@@ -238,7 +241,7 @@ def _check_current_password(user, current_password):
 
 
 def _check_unique(users, fields, except_id=None):
-    for other in users["items"].values():
+    for other in users.scan():
         if other["id"] == except_id:
             continue
         if "username" in fields and other["username"].lower() == fields["username"].lower():

@@ -135,15 +135,15 @@ def add_version_with_file(shot_id, received, actor):
 
 
 def shot_exists(shot_id):
-    return shot_id in get_store().read("vfx")["items"]
+    return get_store().has("vfx", shot_id)
 
 
 def forget_asset(asset_id):
     """A deleted asset's versions stay, with their fileSize; their assetId becomes null."""
     if not any(v.get("assetId") == asset_id for s in records.all() for v in s["versions"]):
         return
-    with get_store().transaction("vfx") as shots:  # a side effect of the delete: no event of its own
-        for shot in shots["items"].values():
+    with get_store().transaction("vfx") as transaction:  # a side effect of the delete: no event of its own
+        for shot in transaction.records("vfx").scan():
             for version in shot["versions"]:
                 if version.get("assetId") == asset_id:
                     version["assetId"] = None
@@ -151,7 +151,7 @@ def forget_asset(asset_id):
 
 def _check_references(shots, fields, own_id=None):
     name = fields.get("shotName")
-    if name and any(s["shotName"].lower() == name.lower() and s["id"] != own_id for s in shots["items"].values()):
+    if name and any(s["shotName"].lower() == name.lower() and s["id"] != own_id for s in shots.scan()):
         raise Conflict(f"A shot named {name!r} already exists", errors={"shotName": "already exists"})
     check_assignee(fields)
     scene_id = fields.get("sceneId")
@@ -165,12 +165,12 @@ def unlink_scenes(scene_ids):
     is unlinked here too, and one created afterwards is refused by ``script.scene_exists``."""
     if not scene_ids:
         return
-    with get_store().transaction("vfx") as shots:
-        for shot in shots["items"].values():
+    with get_store().transaction("vfx") as transaction:
+        for shot in transaction.records("vfx").scan():
             if shot.get("sceneId") in scene_ids:
                 shot.update(sceneId=None, updatedAt=clock.timestamp())
 
 
 def _check_asset(asset_id):
-    if asset_id is not None and asset_id not in get_store().read("assets").get("items", {}):
+    if asset_id is not None and not get_store().has("assets", asset_id):
         raise ValidationError({"assetId": f"no asset with id {asset_id}"})

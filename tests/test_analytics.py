@@ -64,14 +64,14 @@ def test_budget_figures_follow_the_forecast_for_as_of(client, auth):
 
 def test_script_and_assets_are_read_from_their_stored_documents(app, client, auth):
     with app.app_context():
-        with get_store().transaction("script") as script:
+        with get_store().edit("script") as script:
             script["scenes"] = [
                 {"id": "1", "scene_status": "Completed", "vfx_required": True, "estimated_runtime_minutes": 2.5},
                 {"id": "2", "scene_status": "Not Shot", "vfx_required": False, "estimated_runtime_minutes": 3},
                 {"id": "3", "scene_status": "Completed", "vfx_required": True, "estimated_runtime_minutes": 1.25},
                 {"id": "4", "scene_status": "Approved", "vfx_required": False},
             ]
-        with get_store().transaction("assets") as assets:
+        with get_store().edit("assets") as assets:
             assets["items"] = {
                 "1": {"id": "1", "size": 1000, "category": "Storyboards"},
                 "2": {"id": "2", "size": 2048, "category": "Storyboards"},

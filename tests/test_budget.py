@@ -111,7 +111,7 @@ def test_cents_add_up_exactly(budget):
 def test_a_thousand_entries_of_one_cent_sum_to_ten(app, budget):
     budget.category("Petty cash", 20)
     with app.app_context():
-        with get_store().transaction("budget") as document:
+        with get_store().edit("budget") as document:
             for number in range(1, 1001):
                 document["seq"] = number
                 document["entries"].append({"id": str(number), "date": "2026-11-20", "amount": 0.01,
@@ -324,7 +324,7 @@ def test_entry_ids_are_never_reused(app, budget):
     budget.category("Camera", 1000)
     budget.spend("Camera", 1)
     with app.app_context():
-        with get_store().transaction("budget") as document:
+        with get_store().edit("budget") as document:
             document["entries"].clear()  # an entry removed by hand keeps its id spent
     assert budget.spend("Camera", 2)["id"] == "2"
 
@@ -506,7 +506,7 @@ def test_check_data_accepts_the_demo_budget_and_names_a_broken_entry(app, runner
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     assert runner.invoke(args=["check-data"]).exit_code == 0
     with app.app_context():
-        with get_store().transaction("budget") as document:
+        with get_store().edit("budget") as document:
             document["entries"][0]["amount"] = "lots"
             document["entries"][1]["category"] = "Catering"
     result = runner.invoke(args=["check-data"])

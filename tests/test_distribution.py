@@ -230,9 +230,9 @@ def test_check_data_reports_broken_distribution_records(app, client, auth, runne
     post(client, auth, "/api/deliverables", {"name": "Stereo mix", "releaseId": "1"})
     assert runner.invoke(args=["check-data"]).exit_code == 0
     with app.app_context():
-        with get_store().transaction("deliverables") as collection:
+        with get_store().edit("deliverables") as collection:
             collection["items"]["1"].update(releaseId="9", approvalStatus="approved")
-        with get_store().transaction("releases") as collection:
+        with get_store().edit("releases") as collection:
             collection["items"]["1"]["territory"] = "XX"
     result = runner.invoke(args=["check-data"])
     assert result.exit_code == 1

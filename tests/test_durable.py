@@ -72,7 +72,7 @@ def test_greenlets_of_three_processes_incrementing_one_counter_lose_no_update(tm
         store.register("counter", lambda: {"value": 0})
         def bump():
             for _ in range(10):
-                with store.transaction("counter") as counter:
+                with store.edit("counter") as counter:
                     value = counter["value"]
                     gevent.sleep(0)  # let the other greenlets in between the read and the write
                     counter["value"] = value + 1

@@ -196,7 +196,7 @@ def test_pages_are_eighths_and_text_and_a_day_over_capacity_is_marked(client, pr
 def test_a_scenes_own_page_eighths_wins_over_its_runtime(app, client, producer):
     scene = add_scene(client, producer, minutes=4)
     with app.app_context():  # the screenplay's page count, as the breakdown stores it
-        with get_store().transaction("script") as script:
+        with get_store().edit("script") as script:
             script["scenes"][0]["page_eighths"] = 11
     strip = client.get("/api/schedule", headers=producer).get_json()["data"]["boneyard"][0]
     assert (strip["sceneId"], strip["page_eighths"], strip["pages"]) == (scene["id"], 11, "1 3/8")
@@ -264,10 +264,10 @@ def test_check_data_names_a_broken_schedule_and_cast(app, client, producer, runn
     add_scene(client, producer, ["MARA"])
     assert runner.invoke(args=["check-data"]).exit_code == 0
     with app.app_context():
-        with get_store().transaction("schedule") as schedule:
+        with get_store().edit("schedule") as schedule:
             schedule["days"] = [{"sceneIds": ["1", "1"]}, {"sceneIds": "x"}]
             schedule["dropDays"] = -3
-        with get_store().transaction("cast") as cast:
+        with get_store().edit("cast") as cast:
             cast["members"]["mara"] = {"dailyRate": 1.234}
     result = runner.invoke(args=["check-data"])
     assert result.exit_code == 1

@@ -200,7 +200,7 @@ def test_check_data_knows_page_eighths(app, client, auth, runner):
     create(client, auth, title="INT. A - DAY")
     assert runner.invoke(args=["check-data"]).exit_code == 0  # a scene without one is sound
     with app.app_context():
-        with get_store().transaction("script") as script:
+        with get_store().edit("script") as script:
             script["scenes"][0]["page_eighths"] = 0
     result = runner.invoke(args=["check-data"])
     assert result.exit_code == 1 and "script.json scene 1: page_eighths must be at least 1" in result.output
@@ -223,9 +223,9 @@ def test_a_first_revision_stored_without_a_timestamp_takes_the_time_of_the_revis
     create(client, auth, title="INT. A - DAY")  # records revision 1, then makes revision 2
     with app.app_context():  # as a production seeded before every revision carried a timestamp
         store = get_store()
-        with store.transaction("script_revisions") as index:
+        with store.edit("script_revisions") as index:
             index["items"][0]["lastModified"] = None
-        with store.transaction("script_revision_1") as revision:
+        with store.edit("script_revision_1") as revision:
             revision["lastModified"] = None
     versions = client.get("/api/script/versions", headers=auth.headers("crew")).get_json()["data"]
     assert [v["version"] for v in versions] == ["2", "1"]

@@ -309,7 +309,7 @@ def test_check_data_reports_a_broken_scene_and_a_shot_of_a_missing_scene(app, ru
     client.post("/api/vfx", json={"shotName": "SH1", "sceneId": "1"}, headers=auth.headers("producer"))
     assert runner.invoke(args=["check-data"]).exit_code == 0
     with app.app_context():
-        with get_store().transaction("script") as script:
+        with get_store().edit("script") as script:
             script["scenes"][0]["day_night"] = "noon"
             script["scenes"].append({"id": "9", "scene_number": 2})
     result = runner.invoke(args=["check-data"])
@@ -318,7 +318,7 @@ def test_check_data_reports_a_broken_scene_and_a_shot_of_a_missing_scene(app, ru
     assert "script.json scene '9': id missing, repeated or not below seq (1)" in result.output
     assert "vfx.json record 1: sceneId 1 names no scene" not in result.output
     with app.app_context():
-        with get_store().transaction("script") as script:
+        with get_store().edit("script") as script:
             script["scenes"] = []
     assert "vfx.json record 1: sceneId 1 names no scene" in runner.invoke(args=["check-data"]).output
 

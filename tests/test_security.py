@@ -461,7 +461,7 @@ def test_a_revocation_list_written_by_an_older_version_still_refuses_its_tokens(
     with app.app_context():
         old = create_refresh_token(identity=users["crew"]["id"])  # no session: what an older version issued
         claims = decode_token(old)
-        with get_store().transaction(REVOKED) as revoked:  # how an older version revoked it
+        with get_store().edit(REVOKED) as revoked:  # how an older version revoked it
             revoked[claims["jti"]] = {"type": "refresh", "expires": claims["exp"]}
         fresh = create_refresh_token(identity=users["crew"]["id"], expires_delta=datetime.timedelta(hours=1))
     assert message_of(client.post("/api/auth/refresh", headers=bearer(old))) == (401, "Token has been revoked: log in again")

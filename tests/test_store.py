@@ -39,7 +39,7 @@ while not os.path.exists(os.path.join(sys.argv[1], "go")):
 INCREMENTER = PRELUDE + BARRIER + """
 store.register("counter", lambda: {"value": 0})
 for _ in range(int(sys.argv[2])):
-    with store.transaction("counter") as doc:
+    with store.edit("counter") as doc:
         value = doc["value"]
         time.sleep(0)  # yield the CPU mid-cycle: a lost update needs only this window
         doc["value"] = value + 1
@@ -48,7 +48,7 @@ for _ in range(int(sys.argv[2])):
 INSERTER = PRELUDE + BARRIER + """
 store.register("tasks", new_collection)
 for i in range(int(sys.argv[2])):
-    with store.transaction("tasks") as doc:
+    with store.edit("tasks") as doc:
         record = insert_record(doc, {"title": f"pid {os.getpid()} #{i}"})
     print(record["id"], flush=True)
 """
@@ -84,7 +84,7 @@ stop_at("fsynced", os, "replace")
 stop_at("renamed", store_module, "fsync_dir")
 store.register("log", lambda: {"values": [], "padding": ""})
 while True:
-    with store.transaction("log") as doc:
+    with store.edit("log") as doc:
         value = doc["values"][-1] + 1 if doc["values"] else 1
         doc["values"].append(value)
         doc["padding"] = "x" * random.randrange(100_000, 300_000)
@@ -102,7 +102,7 @@ n = 0
 while time.monotonic() < deadline:
     n += 1
     size = 2_000 + (n % 7) * 1_500  # sizes differ from one version to the next
-    with store.transaction("big") as doc:
+    with store.edit("big") as doc:
         doc.clear()
         doc.update(n=n, items=[f"record {n}-{i}" for i in range(size)], size=size, check=n)
 print(n, flush=True)
@@ -221,12 +221,12 @@ def test_remove_temp_files_removes_leftover_temp_files_and_nothing_else(tmp_path
 
 def test_write_that_fails_to_serialise_leaves_file_and_no_temp_file(tmp_path):
     store = collection_store(tmp_path)
-    with store.transaction("users") as users:
+    with store.edit("users") as users:
         insert_record(users, {"name": "Ana"})
     before = (tmp_path / "users.json").read_bytes()
 
     with pytest.raises(TypeError):
-        with store.transaction("users") as users:
+        with store.edit("users") as users:
             users["items"]["1"]["joined"] = object()  # not JSON
 
     assert (tmp_path / "users.json").read_bytes() == before
@@ -244,7 +244,7 @@ def test_corrupt_file_raises_naming_it_and_is_never_overwritten(tmp_path, conten
     assert on_read.value.filename == "users.json"
 
     with pytest.raises(StoreCorruptError, match=r"users\.json") as on_write:
-        with store.transaction("users") as users:
+        with store.edit("users") as users:
             insert_record(users, {"name": "Ana"})
     assert on_write.value.filename == "users.json"
 
@@ -266,7 +266,7 @@ def test_broken_files_names_only_the_broken_one(tmp_path):
 
 def test_file_that_turns_corrupt_after_being_cached_is_reported(tmp_path):
     store = collection_store(tmp_path)
-    with store.transaction("users") as users:
+    with store.edit("users") as users:
         insert_record(users, {"name": "Ana"})
     store.read("users")  # cached
 
@@ -281,11 +281,11 @@ def test_second_store_sees_writes_of_the_first(tmp_path):
     first, second = collection_store(tmp_path), collection_store(tmp_path)
     assert second.read("users") == {"seq": 0, "items": {}}  # nothing written yet
 
-    with first.transaction("users") as users:
+    with first.edit("users") as users:
         insert_record(users, {"name": "Ana"})
     assert second.read("users")["items"]["1"]["name"] == "Ana"
 
-    with second.transaction("users") as users:
+    with second.edit("users") as users:
         users["items"]["1"]["name"] = "Bea"
     assert first.read("users")["items"]["1"]["name"] == "Bea"
 
@@ -299,7 +299,7 @@ def count_parses(monkeypatch):
 
 def test_read_of_an_unchanged_file_shares_one_snapshot_and_never_reparses(tmp_path, monkeypatch):
     writer, reader = collection_store(tmp_path), collection_store(tmp_path)
-    with writer.transaction("users") as users:
+    with writer.edit("users") as users:
         insert_record(users, {"name": "Ana"})
     parses = count_parses(monkeypatch)
 
@@ -312,15 +312,15 @@ def test_read_of_an_unchanged_file_shares_one_snapshot_and_never_reparses(tmp_pa
 
 def test_another_process_write_is_applied_from_the_journal_without_a_parse(tmp_path, monkeypatch):
     writer, reader = collection_store(tmp_path), collection_store(tmp_path)
-    with writer.transaction("users") as users:
+    with writer.edit("users") as users:
         for name in ("Ana", "Bea", "Cy"):
             insert_record(users, {"name": name})
     first = reader.read("users")
     parses = count_parses(monkeypatch)
 
-    with writer.transaction("users") as users:
+    with writer.edit("users") as users:
         insert_record(users, {"name": "Dee"})
-    with writer.transaction("users") as users:
+    with writer.edit("users") as users:
         users["items"]["1"]["name"] = "Ana B."
         del users["items"]["2"]
 
@@ -336,11 +336,11 @@ def test_another_process_write_is_applied_from_the_journal_without_a_parse(tmp_p
 
 def test_without_a_usable_journal_a_changed_file_is_parsed(tmp_path, monkeypatch):
     writer, reader = collection_store(tmp_path), collection_store(tmp_path)
-    with writer.transaction("users") as users:
+    with writer.edit("users") as users:
         insert_record(users, {"name": "Ana"})
     reader.read("users")
     parses = count_parses(monkeypatch)
-    with writer.transaction("users") as users:
+    with writer.edit("users") as users:
         insert_record(users, {"name": "Bea"})
     journal = tmp_path / ".locks" / "users.journal"
     journal.write_bytes(b'{"from":[1,2,3,4],"to"')  # torn, and leading nowhere
@@ -362,7 +362,7 @@ def test_same_sized_writes_in_one_clock_tick_are_seen_by_a_caching_reader(tmp_pa
 
     mtimes = []
     for value in ("a", "b", "c", "d"):  # same size every time
-        with store.transaction("flag") as flag:
+        with store.edit("flag") as flag:
             flag["value"] = value
         mtimes.append(os.stat(tmp_path / "flag.json").st_mtime_ns)
         assert reader.read("flag") == {"value": value}
@@ -372,12 +372,12 @@ def test_same_sized_writes_in_one_clock_tick_are_seen_by_a_caching_reader(tmp_pa
 
 def test_transaction_whose_block_raises_leaves_the_file_unchanged(tmp_path):
     store = collection_store(tmp_path)
-    with store.transaction("users") as users:
+    with store.edit("users") as users:
         insert_record(users, {"name": "Ana"})
     before = (tmp_path / "users.json").read_bytes()
 
     with pytest.raises(RuntimeError):
-        with store.transaction("users") as users:
+        with store.edit("users") as users:
             insert_record(users, {"name": "Bea"})
             users["items"]["1"]["name"] = "changed"
             raise RuntimeError("validation failed halfway")
@@ -390,13 +390,13 @@ def test_transaction_whose_block_raises_leaves_the_file_unchanged(tmp_path):
 
 def test_ids_are_never_reused_after_deleting_the_newest_record(tmp_path):
     store = collection_store(tmp_path)
-    with store.transaction("users") as users:
+    with store.edit("users") as users:
         for name in ("Ana", "Bea", "Cy"):
             insert_record(users, {"name": name})
-    with store.transaction("users") as users:
+    with store.edit("users") as users:
         del users["items"]["3"]
 
-    with store.transaction("users") as users:
+    with store.edit("users") as users:
         record = insert_record(users, {"name": "Dee"})
 
     assert record == {"id": "4", "name": "Dee"}
@@ -408,7 +408,7 @@ def test_missing_file_reads_as_its_default_without_creating_it(tmp_path):
     assert store.read("users") == {"seq": 0, "items": {}}
     assert not store.exists("users")
 
-    with store.transaction("users") as users:
+    with store.edit("users") as users:
         insert_record(users, {"name": "Ana"})
     assert store.exists("users")
 
@@ -444,7 +444,7 @@ def test_collection_missing_its_items_is_reported_as_broken(tmp_path):
 # -- copy on access: transactions change their own copy, readers keep the snapshot -----------------
 def seeded_store(tmp_path, names=("Ana", "Bea", "Cy")):
     store = collection_store(tmp_path)
-    with store.transaction("users") as users:
+    with store.edit("users") as users:
         for name in names:
             insert_record(users, {"name": name, "tags": ["cast"]})
     return store
@@ -467,14 +467,14 @@ def test_mutation_inside_a_transaction_that_raises_leaves_readers_on_the_old_sta
     expected = json.loads((tmp_path / "users.json").read_bytes())
 
     with pytest.raises(RuntimeError):
-        with store.transaction("users") as users:
+        with store.edit("users") as users:
             mutate(users)
             raise RuntimeError("refused halfway")
 
     assert store.read("users") is before  # the same snapshot, and untouched
     assert before == expected
     assert json.loads((tmp_path / "users.json").read_bytes()) == expected
-    with store.transaction("users") as users:  # the next transaction starts from the old state too
+    with store.edit("users") as users:  # the next transaction starts from the old state too
         assert users["items"]["1"] == {"id": "1", "name": "Ana", "tags": ["cast"]}
         assert users["seq"] == 3
 
@@ -482,12 +482,12 @@ def test_mutation_inside_a_transaction_that_raises_leaves_readers_on_the_old_sta
 def test_a_generic_document_changed_in_a_failed_transaction_leaves_no_trace(tmp_path):
     store = Store(tmp_path)
     store.register("budget", dict)
-    with store.transaction("budget") as budget:
+    with store.edit("budget") as budget:
         budget.update(categories=[{"name": "Camera", "budgeted": 100}], ledger=[])
     before = store.read("budget")
 
     with pytest.raises(RuntimeError):
-        with store.transaction("budget") as budget:
+        with store.edit("budget") as budget:
             budget["categories"][0]["budgeted"] = 5
             budget["ledger"].append({"amount": 1})
             raise RuntimeError
@@ -514,7 +514,7 @@ def test_a_reader_thread_never_sees_a_change_before_it_is_on_disk(tmp_path, monk
         real_replace(source, target)
 
     monkeypatch.setattr(store_module.os, "replace", replace)
-    with store.transaction("users") as users:
+    with store.edit("users") as users:
         users["items"]["1"]["name"] = "Ana B."
         read_in_another_thread("changed in the working copy")
     read_in_another_thread("after the transaction")
@@ -525,7 +525,7 @@ def test_a_reader_thread_never_sees_a_change_before_it_is_on_disk(tmp_path, monk
 
 def test_a_record_changed_after_its_transaction_cannot_reach_the_snapshot(tmp_path):
     store = seeded_store(tmp_path)
-    with store.transaction("users") as users:
+    with store.edit("users") as users:
         record = users["items"]["1"]
         record["name"] = "Ana B."
         added = insert_record(users, {"name": "Dee", "tags": []})
@@ -540,13 +540,13 @@ def test_a_transaction_knows_which_records_it_added_changed_and_removed(tmp_path
     store = seeded_store(tmp_path, names=("Ana", "Bea", "Cy", "Dee"))
     before = store.read("users")
 
-    with store.transaction("users") as users:
+    with store.edit("users") as users:
         users["items"]["2"]["name"] = "Bea B."
         assert users["items"]["3"]["name"] == "Cy"  # looked at, not changed
         del users["items"]["4"]
         insert_record(users, {"name": "Eve", "tags": []})
 
-    changes = store.last_changes()
+    changes = store.last_changes()["users"]
     assert (changes.added, changes.changed, changes.removed) == (("5",), ("2",), ("4",))
     assert changes.other  # seq went up
     after = store.read("users")
@@ -560,17 +560,17 @@ def test_a_transaction_that_changes_nothing_writes_nothing(tmp_path):
     store = seeded_store(tmp_path)
     mtime = os.stat(tmp_path / "users.json").st_mtime_ns
 
-    with store.transaction("users") as users:
+    with store.edit("users") as users:
         users["items"]["1"]["name"] = "Ana"  # the value it already has
         list(users["items"].values())
 
-    assert store.last_changes().empty
+    assert store.last_changes()["users"].empty
     assert os.stat(tmp_path / "users.json").st_mtime_ns == mtime
 
 
 def test_files_stay_plain_json_with_non_ascii_kept(tmp_path):
     store = collection_store(tmp_path)
-    with store.transaction("users") as users:
+    with store.edit("users") as users:
         insert_record(users, {"name": "Zoë Café", "note": "第一場"})
 
     raw = (tmp_path / "users.json").read_bytes()
@@ -629,7 +629,7 @@ def test_threads_inserting_at_once_share_writes_and_lose_nothing(tmp_path, monke
 
     def inserter(n):
         for i in range(10):
-            with store.transaction("tasks") as tasks:
+            with store.edit("tasks") as tasks:
                 record = insert_record(tasks, {"title": f"thread {n} #{i}"})
             fresh = collection_store(tmp_path, "tasks")  # no cache: what is on disk now
             assert fresh.read("tasks")["items"][record["id"]]["title"] == f"thread {n} #{i}"
@@ -647,7 +647,7 @@ def test_a_block_that_raises_among_grouped_ones_loses_only_its_own_change(tmp_pa
     slow_writes(monkeypatch)
 
     def writer(n):
-        with store.transaction("tasks") as tasks:
+        with store.edit("tasks") as tasks:
             insert_record(tasks, {"title": f"thread {n}"})
             if n % 2:
                 tasks["items"]["1"]["title"] = "should vanish" if "1" in tasks["items"] else "x"
@@ -669,13 +669,13 @@ def test_a_failed_write_fails_every_transaction_it_carried_and_leaves_no_trace(t
     monkeypatch.setattr(Store, "_replace", lambda self, name, payload: (_ for _ in ()).throw(OSError("disk full")))
 
     with pytest.raises(OSError, match="disk full"):
-        with store.transaction("users") as users:
+        with store.edit("users") as users:
             users["items"]["1"]["name"] = "lost"
 
     assert store.read("users") is before
     assert (tmp_path / "users.json").read_bytes() == on_disk
     monkeypatch.undo()
-    with store.transaction("users") as users:  # the lock was let go, and the state is the old one
+    with store.edit("users") as users:  # the lock was let go, and the state is the old one
         assert users["items"]["1"]["name"] == "Ana"
         users["items"]["1"]["name"] = "Ana B."
     assert collection_store(tmp_path).read("users")["items"]["1"]["name"] == "Ana B."
@@ -687,7 +687,7 @@ def test_the_journal_starts_over_once_long_and_readers_stay_right(tmp_path, monk
     journal = tmp_path / ".locks" / "users.journal"
     sizes = []
     for i in range(12):
-        with writer.transaction("users") as users:
+        with writer.edit("users") as users:
             insert_record(users, {"name": f"person {i}"})
         sizes.append(journal.stat().st_size if journal.exists() else 0)  # the first write has none
         assert reader.read("users") == json.loads((tmp_path / "users.json").read_bytes())

@@ -101,7 +101,8 @@ def revoke(claims, lifetime=None):
     Returns False when the token was already revoked: the check and the write share the lock, so
     of two requests racing with one refresh token only one wins the rotation.
     """
-    with get_store().transaction(REVOKED) as revoked:
+    with get_store().transaction(REVOKED) as transaction:
+        revoked = transaction.document(REVOKED)
         moment = clock.now()
         for key in [key for key, entry in revoked.items() if entry["expires"] < moment]:
             del revoked[key]
@@ -144,11 +145,11 @@ def init_app(app):
 
     @jwt.user_lookup_loader
     def load_user(_header, claims):
-        return get_store().read("users")["items"].get(claims["sub"])
+        return get_store().get("users", claims["sub"])
 
     @jwt.additional_claims_loader
     def stamp(identity):  # login and refresh pass the stamp of the very record they checked
-        user = get_store().read("users")["items"].get(identity)
+        user = get_store().get("users", identity)
         return {STAMP: password_stamp(user)} if user else {}
 
     @jwt.token_in_blocklist_loader

@@ -72,7 +72,8 @@ def settle_secrets(config, store):
         try:
             kept = store.read(SECRETS)
             if any(name not in kept for name in missing):
-                with store.transaction(SECRETS) as kept:  # several workers may start at once
+                with store.transaction(SECRETS) as transaction:  # several workers may start at once
+                    kept = transaction.document(SECRETS)
                     for name in missing:
                         kept.setdefault(name, secrets.token_urlsafe(48))
         except StoreCorruptError as exc:

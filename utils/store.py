@@ -202,8 +202,51 @@ class Store:
             finally:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
+    # -- the storage interface (utils.storage.interface) -----------------------------------
+    def get(self, name, record_id):
+        return self.read(name)["items"].get(record_id)
+
+    def has(self, name, record_id):
+        return record_id in self.read(name)["items"]
+
+    def scan(self, name):
+        return self.read(name)["items"].values()
+
+    def document(self, name):
+        return self.read(name)
+
+    def version(self, name):
+        return self.snapshot(name).version
+
     @contextlib.contextmanager
-    def transaction(self, name):
+    def transaction(self, *names):
+        """Hold the locks of every listed name (taken in sorted order, so two transactions never
+        wait on each other) and yield a ``Transaction`` over their working copies. When the block
+        returns, each document is written (one after another, every lock still held); when it
+        raises, none is."""
+        done = {}
+        with contextlib.ExitStack() as stack:
+            working = {}
+            for name in sorted(set(names)):
+                working[name] = stack.enter_context(self._edit(name, done))
+            yield FileTransaction(working)
+        self._local.changes = done
+
+    @contextlib.contextmanager
+    def edit(self, name):
+        """A one-document transaction yielding the stored shape itself (``{seq, items}`` for a
+        collection): for this backend's own tests and tools, never for services."""
+        done = {}
+        with self._edit(name, done) as working:
+            yield working
+        self._local.changes = done
+
+    def last_changes(self):
+        """The ``Changes`` of this thread's last committed transaction, by name."""
+        return getattr(self._local, "changes", None)
+
+    @contextlib.contextmanager
+    def _edit(self, name, done):
         """Yield a working copy of the document, free to change in place; write it back atomically
         if the block succeeds, and return only once it is on disk. The lock is held for the whole
         cycle (id generation included). An exception inside the block leaves the file, and what
@@ -240,12 +283,8 @@ class Store:
             group.changes.append(changes)
             ticket = _Ticket()
             group.tickets.append(ticket)
-        self._local.changes = changes
         self._flush_or_wait(name, group, ticket)
-
-    def last_changes(self):
-        """The ``Changes`` of this thread's last committed transaction."""
-        return getattr(self._local, "changes", None)
+        done[name] = changes
 
     def _group(self, name):
         with self._cache_guard:
@@ -394,6 +433,71 @@ def insert_record(document, fields):
     record = {"id": str(document["seq"]), **fields}
     document["items"][record["id"]] = record
     return record
+
+
+class FileTransaction:
+    """``utils.storage.interface.Transaction`` over the working copies of the listed documents."""
+
+    def __init__(self, working):
+        self._working = working
+        self._records = {}
+
+    def _working_copy(self, name):
+        try:
+            return self._working[name]
+        except KeyError:
+            raise KeyError(f"{name} is not one of this transaction's names") from None
+
+    def records(self, name):
+        if name not in self._records:
+            self._records[name] = FileRecords(self._working_copy(name))
+        return self._records[name]
+
+    def document(self, name):
+        return self._working_copy(name)
+
+    def replace(self, name, value):
+        document = self._working_copy(name)
+        if isinstance(document, dict):
+            document.clear()
+            document.update(value)
+        else:
+            document[:] = value
+
+
+class FileRecords:
+    """``utils.storage.interface.RecordSet`` over a collection's working copy ``{seq, items}``."""
+
+    def __init__(self, document):
+        self._document = document
+        self._items = document["items"]
+
+    def get(self, record_id):
+        return self._items.get(record_id)
+
+    def __contains__(self, record_id):
+        return dict.__contains__(self._items, record_id)  # no private copy for a look
+
+    def __len__(self):
+        return len(self._items)
+
+    def scan(self):
+        return iter(self._items.values())
+
+    def insert(self, fields):
+        return insert_record(self._document, fields)
+
+    def next_id(self):
+        return str(self._document["seq"] + 1)
+
+    def update(self, record_id, changes):
+        record = self.get(record_id)
+        if record is not None:
+            record.update(changes)
+        return record
+
+    def delete(self, record_id):
+        return self._items.pop(record_id, None) if record_id in self else None
 
 
 class RecordItems(dict):
