@@ -285,6 +285,22 @@ class PostgresStorage:
     def document(self, name):
         return self.snapshot(name).value
 
+    def read(self, name):
+        """The file backend's shape of ``name`` (``{"seq", "items"}`` for a collection), for the
+        callers that still read it whole (check-data); shared: never mutate."""
+        value = self.snapshot(name).value
+        if not isinstance(value, Records):
+            return value
+        items = {record["id"]: record for record in value.values()}
+        return {"seq": max((int(key) for key in items if key.isdigit()), default=0), "items": items}
+
+    # -- housekeeping the file backend needs and a database does not -------------------------------
+    def remove_temp_files(self):
+        return []  # a transaction that dies leaves nothing behind
+
+    def broken_files(self):
+        return {}  # the database checks every JSON value on the way in
+
     # -- writing ----------------------------------------------------------------------------
     def kind(self, name):
         return "records" if self.is_collection(name) else "document"
