@@ -40,8 +40,13 @@ def backend(request):
 
 @pytest.fixture
 def database_url(request, backend):
-    """None (the JSON files) or the URL of a fresh database on the test PostgreSQL."""
-    return request.getfixturevalue("pg_url") if backend == "postgres" else None
+    """None (the JSON files) or the URL of a database at the current schema holding no data."""
+    if backend != "postgres":
+        yield None
+        return
+    url, release = request.getfixturevalue("pg_cluster").migrated_database()
+    yield url
+    release()
 
 
 @pytest.fixture
