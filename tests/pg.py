@@ -51,8 +51,9 @@ def with_database(url, name):
 class LocalServer:
     """``initdb`` + ``pg_ctl`` in a temp directory; as root, both run as the ``postgres`` user."""
 
-    def __init__(self, bin_dir):
+    def __init__(self, bin_dir, durable=False):
         self.bin_dir = bin_dir
+        self.durable = durable  # fsync as a production server does (the benchmark); tests skip it
         self.root = tempfile.mkdtemp(prefix="prodsight-pg-")
         self.data = os.path.join(self.root, "data")
         self.port = free_port()
@@ -75,8 +76,9 @@ class LocalServer:
             raise RuntimeError(f"initdb failed: {done.stderr[-2000:]}")
         # A test server: durability is the app's concern, measured elsewhere; fsync off keeps the
         # suite fast. Unix sockets live in the temp directory, TCP only on 127.0.0.1.
-        options = (f"-p {self.port} -h 127.0.0.1 -k {self.root} -c fsync=off -c synchronous_commit=off "
-                   "-c full_page_writes=off -c max_connections=300")
+        options = f"-p {self.port} -h 127.0.0.1 -k {self.root} -c max_connections=300"
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         done = self._run("pg_ctl", "-D", self.data, "-l", os.path.join(self.root, "log"), "-w", "-t", "60",
                          "-o", options, "start")
         if done.returncode != 0:
@@ -153,7 +155,7 @@ class Cluster:
             self.local.stop()
 
 
-def start_cluster():
+def start_cluster(durable=False):
     """A Cluster, or raises ``LookupError`` (why none can run here)."""
     given = os.environ.get(ENV_URL)
     if given:
@@ -161,7 +163,7 @@ def start_cluster():
     bin_dir = binaries()
     if bin_dir is None:
         raise LookupError("no PostgreSQL server binaries (apt-get install postgresql) and no " + ENV_URL)
-    local = LocalServer(bin_dir)
+    local = LocalServer(bin_dir, durable)
     try:
         url = local.start()
     except BaseException:

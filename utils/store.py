@@ -709,5 +709,22 @@ def init_app(app):
     from utils.storage.registry import open_storage  # the JSON files, or PostgreSQL (PRODSIGHT_DATABASE_URL)
 
     store = open_storage(app.config)
+    if hasattr(store, "request_scope"):  # PostgreSQL: each name's version asked once per request
+        _scope_requests(app, store)
     app.extensions["prodsight.store"] = store
     return store
+
+
+def _scope_requests(app, store):
+    from flask import g
+
+    @app.before_request
+    def open_scope():
+        g._storage_scope = store.request_scope()
+        g._storage_scope.__enter__()
+
+    @app.teardown_request
+    def close_scope(_error):
+        scope = g.pop("_storage_scope", None)
+        if scope is not None:
+            scope.__exit__(None, None, None)

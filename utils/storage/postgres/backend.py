@@ -35,6 +35,7 @@ from utils.storage.postgres import migrate
 log = logging.getLogger("prodsight")
 
 _MISSING = object()
+_CHECKED = object()  # in a request's ``seen``: every cached version was checked
 _GONE = None  # a removed record in a snapshot's recent changes
 EVENTS_PAGE = 500
 
@@ -133,6 +134,7 @@ class PostgresStorage:
 
     def __init__(self, url, pool_size=20, connect_timeout=5, pool_timeout=10):
         self.url = url
+        self.connect_timeout = connect_timeout
         try:
             migrate.migrate(url, connect_timeout=connect_timeout)
         except psycopg.Error as exc:
@@ -185,7 +187,11 @@ class PostgresStorage:
         for attempt in (1, 2):
             stack = contextlib.ExitStack()
             try:
-                connection = stack.enter_context(self.pool.connection())
+                if attempt == 1:
+                    connection = stack.enter_context(self.pool.connection())
+                else:  # the pool may still be waiting to reconnect (it backs off): a connection of our own
+                    connection = stack.enter_context(psycopg.connect(
+                        self.url, autocommit=True, connect_timeout=self.connect_timeout))
                 if transactional:
                     stack.enter_context(connection.transaction())
                 result = first(connection)
@@ -193,9 +199,10 @@ class PostgresStorage:
             except psycopg.OperationalError as exc:  # PoolTimeout is one too
                 with contextlib.suppress(Exception):
                     stack.__exit__(type(exc), exc, exc.__traceback__)
-                if attempt == 2 or isinstance(exc, PoolTimeout):
+                if attempt == 2:
                     raise DatabaseUnavailable(_reason(exc)) from None
-                self.pool.check()
+                if not isinstance(exc, PoolTimeout):
+                    self.pool.check()  # drop every pooled connection a restart broke
             except BaseException:
                 if not stack.__exit__(*sys.exc_info()):
                     raise
@@ -211,9 +218,49 @@ class PostgresStorage:
 
     # -- reading ----------------------------------------------------------------------------
     def snapshot(self, name):
-        """The current ``Snapshot`` of ``name``, refreshed from the database when it moved on."""
+        """The current ``Snapshot`` of ``name``, refreshed from the database when it moved on.
+        Inside a request scope (``request_scope``), the versions of every registered name are
+        read at once on the first read, and each name is checked once per request."""
+        seen = getattr(self._local, "seen", None)
+        if seen is not None:
+            snapshot = seen.get(name)
+            if snapshot is not None:
+                return snapshot
+            if not seen.get(_CHECKED):
+                self._check_all(seen)
+                snapshot = seen.get(name)
+                if snapshot is not None:
+                    return snapshot
         with self._session(lambda connection: self._current(connection, name), transactional=False) as (_c, snapshot):
+            if seen is not None:
+                seen[name] = snapshot
             return snapshot
+
+    def _check_all(self, seen):
+        """One query for the versions of every registered name: the cached snapshots still current
+        go straight into ``seen``; the others are refreshed when first read."""
+        seen[_CHECKED] = True
+        names = [name for name in self._defaults if name in self._cache]
+        if not names:
+            return
+        with self._session(lambda connection: connection.execute(
+                "SELECT name, version FROM storage_names WHERE name = ANY(%s)", (names,)).fetchall(),
+                transactional=False) as (_connection, rows):
+            versions = dict(rows)
+        for name in names:
+            cached = self._cache.get(name)
+            if cached is not None and cached.version == versions.get(name, 0):
+                seen[name] = cached
+
+    @contextlib.contextmanager
+    def request_scope(self):
+        """Within the block (one HTTP request), each name's version is asked once: a request reads
+        one consistent state, and its own writes (published as they commit) are seen at once."""
+        self._local.seen = {}
+        try:
+            yield
+        finally:
+            self._local.seen = None
 
     def _current(self, connection, name, locked_version=None):
         """The snapshot at the database's current version (``locked_version`` when the caller holds
@@ -338,6 +385,10 @@ class PostgresStorage:
         self._known.update(names)
         for name, snapshot in published.items():
             self._remember(name, snapshot)
+        seen = getattr(self._local, "seen", None)
+        if seen is not None:
+            seen.update(snapshots)  # the versions read under the lock...
+            seen.update(published)  # ...and what this block made of them
         self._local.changes = done
 
     def _write(self, connection, transaction, snapshots, done):
