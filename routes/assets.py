@@ -48,7 +48,7 @@ def download(filename):
 
 
 @bp.delete("/<asset_id>")
-@requires("assets:upload")  # the uploader may delete their own: the service decides who else may
+@requires("assets:delete_any", owner=assets_service.uploader_only)
 def delete_asset(asset_id):
     asset = assets_service.delete_asset(asset_id, g.user, request.headers.get("If-Match"))
     return ok_resource(asset, "Asset deleted")

@@ -36,7 +36,7 @@ def create_task():
 
 
 @bp.put("/<task_id>")
-@requires("tasks:read")  # the assignee may move the status: the service decides
+@requires("tasks:write", owner=tasks_service.assignee_only)  # the assignee: its status only
 def update_task(task_id):
     task = tasks_service.update_task(task_id, json_body(), g.user, request.headers.get("If-Match"))
     return ok_resource(task, "Task updated")

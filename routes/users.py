@@ -1,7 +1,7 @@
 from flask import Blueprint, g, request
 
 from services import users as users_service
-from utils.auth import SIGNED_IN, requires
+from utils.auth import requires
 from utils.requests import json_body
 from utils.responses import ok, ok_list, ok_resource
 
@@ -21,20 +21,20 @@ def get_user(user_id):
 
 
 @bp.post("")
-@requires(SIGNED_IN)  # who may create which role is a service rule (Producer / Production Manager)
+@requires("users:manage", owner=users_service.may_create)  # a Production Manager: Crew and VFX users
 def create_user():
     return ok_resource(users_service.create_user(json_body(), g.user), "User created", status=201)
 
 
 @bp.put("/<user_id>")
-@requires(SIGNED_IN)  # self-service or manager: decided in the service
+@requires("users:manage", owner=users_service.may_edit)  # oneself; a Production Manager: Crew and VFX
 def update_user(user_id):
     user = users_service.update_user(user_id, json_body(), g.user, request.headers.get("If-Match"))
     return ok_resource(user, "User updated")
 
 
 @bp.delete("/<user_id>")
-@requires(SIGNED_IN)
+@requires("users:manage", owner=users_service.may_delete)
 def delete_user(user_id):
     users_service.delete_user(user_id, g.user, request.headers.get("If-Match"))
     return ok(None, "User deleted")

@@ -8,7 +8,7 @@ record; a delete removes its record (and the VFX links to it) before its file.
 import os
 import re
 
-from services import script, vfx
+from services import script
 from services.records import Records
 from utils import clock, uploads
 from utils.durable import StorageError
@@ -204,17 +204,26 @@ def on_delete(guard=None, forget=None):
             hooks.append(hook)
 
 
+def uploader_only(actor, asset_id, asset=None):
+    """The ownership rule of ``DELETE /assets/{id}`` for roles without ``assets:delete_any``: only
+    the uploader. Every role reads assets, so an unknown id stays the view's 404: nothing to hide."""
+    asset = asset or records.find(asset_id)
+    if asset is not None and asset.get("uploadedBy") != actor["id"]:
+        raise Forbidden("Only the uploader, a Producer or a Production Manager may delete this asset")
+
+
 def delete_asset(asset_id, actor, if_match=None):
     """Producer, Production Manager or the uploader: the record (and VFX links) first, then the file."""
 
-    def check(_collection, asset):
-        if not can(actor, "assets:delete_any") and asset.get("uploadedBy") != actor["id"]:
-            raise Forbidden("Only the uploader, a Producer or a Production Manager may delete this asset")
+    def authorize(_assets, asset):  # again under the lock, as the route's ownership rule did
+        if not can(actor, "assets:delete_any"):
+            uploader_only(actor, asset["id"], asset)
+
+    def check(_collection, _asset):
         for guard in _DELETE_GUARDS:
             guard(asset_id)
 
-    asset = records.delete(asset_id, if_match, check=check)
-    vfx.forget_asset(asset_id)
+    asset = records.delete(asset_id, if_match, check=check, authorize=authorize)
     for forget in _DELETE_FORGETS:
         forget(asset_id)
     uploads.remove(asset["filename"])
@@ -297,7 +306,7 @@ def _check_references(fields):
     scene_id, shot_id = fields.get("sceneId"), fields.get("shotId")
     if scene_id is not None and not script.scene_exists(scene_id):
         raise ValidationError({"sceneId": f"no scene with id {scene_id} in the script"})
-    if shot_id is not None and not vfx.shot_exists(shot_id):
+    if shot_id is not None and not get_store().has("vfx", shot_id):
         raise ValidationError({"shotId": f"no VFX shot with id {shot_id}"})
 
 

@@ -6,7 +6,6 @@ never overwrites a field another client changed meanwhile.
 """
 import copy
 
-from services import users
 from utils import activity, clock
 from utils.errors import NotFound, ValidationError
 from utils.etags import check_if_match
@@ -14,11 +13,12 @@ from utils.store import get_store
 
 
 class Records:
-    def __init__(self, name, label, present, entity):
+    def __init__(self, name, label, present, entity, creator=True):
         self.name = name  # store document
         self.label = label  # "Task", "VFX shot": used in messages
         self.present = present  # stored record -> what clients see
         self.entity = entity  # the activity log's name for it ("task", "vfx_shot")
+        self.creator = creator  # stamp createdBy (users, made by the command line too, do not)
 
     def all(self):
         return list(get_store().scan(self.name))
@@ -30,22 +30,26 @@ class Records:
         """Insert ``fields`` with server-owned stamps; ``check(collection, fields)`` runs under the lock.
         A ``side_effect`` of another write (a VFX version's file) notes no activity event of its own."""
         now = clock.timestamp()
+        stamps = {"createdAt": now, "updatedAt": now, **({"createdBy": actor["id"]} if self.creator else {})}
         with get_store().transaction(self.name) as transaction:
             collection = transaction.records(self.name)
             if check:
                 check(collection, fields)
-            record = collection.insert({**fields, "createdAt": now, "updatedAt": now, "createdBy": actor["id"]})
+            record = collection.insert({**fields, **stamps})
         if not side_effect:
             activity.record("create", self.entity, record["id"], after=record)
         return record
 
-    def update(self, record_id, changes, if_match=None, check=None):
+    def update(self, record_id, changes, if_match=None, check=None, authorize=None):
         """Apply only the sent fields to the current record; ``check(collection, record, changes)``
         runs under the lock after the precondition and may refuse (or, like adding a VFX version,
-        amend the record itself)."""
+        amend the record itself). ``authorize(collection, record, changes)``, an ownership rule, runs
+        under the lock before the precondition: a refused user never learns the current ETag."""
         with get_store().transaction(self.name) as transaction:
             collection = transaction.records(self.name)
             record = self._found(collection.get(record_id), record_id)
+            if authorize:
+                authorize(collection, record, changes)
             check_if_match(self.present(record), if_match)
             before = copy.deepcopy(record)
             if check:
@@ -54,17 +58,24 @@ class Records:
         activity.record("update", self.entity, record_id, before=before, after=record)
         return record
 
-    def delete(self, record_id, if_match=None, check=None):
-        """Remove a record; ``check(collection, record)`` runs under the lock and may refuse."""
+    def delete(self, record_id, if_match=None, check=None, authorize=None):
+        """Remove a record; ``check(collection, record)`` runs under the lock and may refuse;
+        ``authorize(collection, record)`` (an ownership rule) runs before the precondition."""
         with get_store().transaction(self.name) as transaction:
             collection = transaction.records(self.name)
             record = self._found(collection.get(record_id), record_id)
+            if authorize:
+                authorize(collection, record)
             check_if_match(self.present(record), if_match)
             if check:
                 check(collection, record)
             collection.delete(record_id)
         activity.record("delete", self.entity, record_id, before=record)
         return record
+
+    def find(self, record_id):
+        """The record, or None."""
+        return get_store().get(self.name, record_id)
 
     def exists(self, record_id):
         return get_store().has(self.name, record_id)
@@ -78,7 +89,7 @@ class Records:
 def check_assignee(fields):
     """An ``assigneeId`` must name an existing user (null unassigns)."""
     assignee_id = fields.get("assigneeId")
-    if assignee_id is not None and not users.exists(assignee_id):
+    if assignee_id is not None and not get_store().has("users", assignee_id):
         raise ValidationError({"assigneeId": f"no user with id {assignee_id}"})
 
 
@@ -89,10 +100,10 @@ def with_assignee(record):
 
 def with_assignees(records):
     """Many records as clients see them, with the users looked up once for the whole list."""
-    names = users.display_names()
+    names = {user["id"]: user["name"] for user in get_store().scan("users")}
     return [{**record, "assignee": names.get(record.get("assigneeId"))} for record in records]
 
 
 def require_user(user_id):
-    if not users.exists(user_id):
+    if not get_store().has("users", user_id):
         raise NotFound(f"User {user_id} not found")

@@ -11,7 +11,7 @@ import functools
 import math
 import os
 
-from services import fountain, revisions, vfx
+from services import fountain, revisions
 from utils import activity, clock
 from utils.errors import ApiError, Conflict, NotFound, ValidationError
 from utils.etags import check_if_match
@@ -197,7 +197,7 @@ def delete_scene(scene_id, actor, if_match=None):
         check_if_match(_present_one(script, scene), if_match)
         script["scenes"].remove(scene)
         _commit(script, actor, f"Scene {scene['scene_number']} deleted")
-    vfx.unlink_scenes({scene_id})
+    _scenes_deleted({scene_id})
     activity.record("delete", "scene", scene_id, before=scene)
     return _present_one(script, scene)
 
@@ -348,11 +348,30 @@ def check_data():
         problems.append(str(exc))
     try:
         problems += revisions.problems()
-        problems += [f"{store.filename('vfx')} record {shot['id']}: sceneId {shot['sceneId']} names no scene"
-                     for shot in vfx.records.all() if shot.get("sceneId") not in (None, *ids)]
+        for check in _SCENE_LINK_CHECKS:
+            problems += check(ids)
     except StoreCorruptError:
         pass  # the history index or vfx.json does not parse: reported by name with every broken file
     return problems
+
+
+# -- cascades: domains whose records point at scenes register here, so this module imports none of them
+_SCENES_DELETED, _SCENE_LINK_CHECKS = [], []
+
+
+def on_scenes_deleted(unlink, check=None):
+    """Register a domain's reaction to deleted scenes: ``unlink(scene_ids)`` runs after the script
+    change is saved; ``check(scene_ids)``, for check-data, lists its records naming no scene.
+    Registering the same function twice is a no-op."""
+    for hooks, hook in ((_SCENES_DELETED, unlink), (_SCENE_LINK_CHECKS, check)):
+        if hook is not None and hook not in hooks:
+            hooks.append(hook)
+
+
+def _scenes_deleted(scene_ids):
+    if scene_ids:
+        for unlink in _SCENES_DELETED:
+            unlink(scene_ids)
 
 
 # -- inside ----------------------------------------------------------------------------------------
@@ -483,7 +502,7 @@ def _commit(script, actor, summary):
 def _after_script_change(action, before, script, summary=None):
     """Shots of scenes that are gone point at no scene; then the request's one event, which names
     the screenplay ``content`` rather than the hash it is stored under."""
-    vfx.unlink_scenes({s["id"] for s in before["scenes"]} - {s["id"] for s in script["scenes"]})
+    _scenes_deleted({s["id"] for s in before["scenes"]} - {s["id"] for s in script["scenes"]})
     old, new = dict(before), _state(script)
     for state in (old, new):
         state["content"] = revisions.load_text(state.pop("textHash"))

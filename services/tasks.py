@@ -66,15 +66,25 @@ def create_task(body, actor):
     return with_assignee(task)
 
 
+def assignee_only(actor, task_id):
+    """The ownership rule of ``PUT /tasks/{id}`` for roles without ``tasks:write``: the task must
+    be assigned to ``actor`` (a task that does not exist is not theirs either: 403, not 404)."""
+    task = records.find(task_id)
+    if task is None or task.get("assigneeId") != actor["id"]:
+        raise Forbidden("This task is not assigned to you")
+
+
 def update_task(task_id, body, actor, if_match=None):
     changes = validate(body, SCHEMA, partial=True, ignored=IGNORED)
 
-    def check(_tasks, task, changes):
+    def authorize(_tasks, task, changes):  # again under the lock: the task may have been reassigned since
         if not can(actor, "tasks:write"):
             _check_assignee_moves_status_only(task, changes, actor)
+
+    def check(_tasks, _task, changes):
         check_assignee(changes)
 
-    return with_assignee(records.update(task_id, changes, if_match, check))
+    return with_assignee(records.update(task_id, changes, if_match, check, authorize))
 
 
 def delete_task(task_id, if_match=None):

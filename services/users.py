@@ -2,12 +2,10 @@
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
-import copy
-
-from utils import activity, clock
+from services.records import Records
+from utils import clock
 from utils.durable import off_the_loop
 from utils.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationError
-from utils.etags import check_if_match
 from utils.listing import ListSpec, query
 from utils.permissions import CREW_ROLES, ROLES, can, permissions_of
 from utils.store import get_store
@@ -76,6 +74,9 @@ def find_by_login(login):
     return None
 
 
+records = Records(USERS, "User", public, entity="user", creator=False)
+
+
 def create_user(body, actor=None, schema=SCHEMA):
     """Create a user; ``actor`` None is the command line or the seed, which may create any role."""
     fields = validate(body, schema, ignored=IGNORED)
@@ -83,15 +84,13 @@ def create_user(body, actor=None, schema=SCHEMA):
     if actor is not None:
         _check_may_create(actor, fields["role"])  # early, so a refusal costs no hashing
     password_hash = hash_password(fields.pop("password"))  # slow: outside the lock
-    now = clock.timestamp()
-    with get_store().transaction(USERS) as transaction:
-        users = transaction.records(USERS)
+
+    def check(users, fields):
         if actor is not None:
             _check_may_create(_acting(users, actor), fields["role"])
         _check_unique(users, fields)
-        record = users.insert({**fields, "passwordHash": password_hash, "createdAt": now, "updatedAt": now})
-    activity.record("create", "user", record["id"], after=record)
-    return public(record)
+
+    return public(records.create({**fields, "passwordHash": password_hash}, actor, check=check))
 
 
 def update_user(user_id, body, actor, if_match=None):
@@ -99,20 +98,16 @@ def update_user(user_id, body, actor, if_match=None):
     _check_may_update(actor, _found(get_store().get(USERS, user_id), user_id), changes)  # early: no hashing for a 403
     if "password" in changes:
         changes["passwordHash"] = hash_password(changes["password"])  # slow: outside the lock
-    with get_store().transaction(USERS) as transaction:
-        users = transaction.records(USERS)
-        actor = _acting(users, actor)
-        user = _found(users.get(user_id), user_id)
-        _check_may_update(actor, user, changes)
-        check_if_match(public(user), if_match)
+    def authorize(users, user, changes):
+        _check_may_update(_acting(users, actor), user, changes)
+
+    def check(users, user, changes):
         _check_unique(users, changes, except_id=user_id)
         current_password = changes.pop("current_password", None)
         if changes.pop("password", None) and actor["id"] == user_id:
             _check_current_password(user, current_password)
-        before = copy.deepcopy(user)
-        user.update(changes, updatedAt=clock.timestamp())
-    activity.record("update", "user", user_id, before=before, after=user)
-    return public(user)
+
+    return public(records.update(user_id, changes, if_match, check, authorize))
 
 
 def set_password(username, password):
@@ -128,22 +123,21 @@ def set_password(username, password):
 
 
 def delete_user(user_id, actor, if_match=None):
-    with get_store().transaction(USERS) as transaction:
-        users = transaction.records(USERS)
-        actor = _acting(users, actor)
-        if not (can(actor, "users:manage") or can(actor, "users:manage_crew")):
+    def authorize(users, user):
+        acting = _acting(users, actor)
+        if not (can(acting, "users:manage") or can(acting, "users:manage_crew")):
             raise Forbidden("Your role does not allow deleting users")
-        user = _found(users.get(user_id), user_id)
-        if user_id == actor["id"]:
+        if user_id == acting["id"]:
             raise Conflict("You cannot delete yourself")
-        if not can(actor, "users:manage") and user["role"] not in CREW_ROLES:
+        if not can(acting, "users:manage") and user["role"] not in CREW_ROLES:
             raise Forbidden("A Production Manager may only delete Crew or VFX users")
-        check_if_match(public(user), if_match)
+
+    def check(users, user):
         producers = [u for u in users.scan() if u["role"] == "Producer"]
         if user["role"] == "Producer" and len(producers) == 1:
             raise Conflict("The last Producer cannot be deleted")
-        users.delete(user_id)
-    activity.record("delete", "user", user_id, before=user)
+
+    records.delete(user_id, if_match, check, authorize)
     release_assignments(user_id)
 
 
@@ -205,6 +199,28 @@ def _acting(users, actor):
     if current is None:
         raise Unauthorized("The user of this token no longer exists")
     return current
+
+
+# -- ownership rules of the routes (``requires("users:manage", owner=...)``): what a role without
+# users:manage may do, decided before the body, the id or an If-Match is looked at. Users are a
+# directory every role reads, so an unknown id stays the view's 404.
+def may_create(actor):
+    if not can(actor, "users:manage_crew"):
+        raise Forbidden("Your role does not allow creating users")
+
+
+def may_edit(actor, user_id):
+    user = get_store().get(USERS, user_id)
+    if user is not None and user_id != actor["id"]:
+        _check_may_update(actor, user, {})
+
+
+def may_delete(actor, user_id):
+    if not can(actor, "users:manage_crew"):
+        raise Forbidden("Your role does not allow deleting users")
+    user = get_store().get(USERS, user_id)
+    if user is not None and user_id != actor["id"] and user["role"] not in CREW_ROLES:  # oneself: the 409
+        raise Forbidden("A Production Manager may only delete Crew or VFX users")
 
 
 def _check_may_create(actor, role):

@@ -171,6 +171,17 @@ def unlink_scenes(scene_ids):
                 shot.update(sceneId=None, updatedAt=clock.timestamp())
 
 
+def dangling_scenes(scene_ids):
+    """For check-data: shots whose sceneId names none of ``scene_ids`` (the script's scenes)."""
+    return [f"{get_store().filename('vfx')} record {shot['id']}: sceneId {shot['sceneId']} names no scene"
+            for shot in records.all() if shot.get("sceneId") not in (None, *scene_ids)]
+
+
+# The cascades this domain reacts to; the script and assets modules never import this one.
+script.on_scenes_deleted(unlink_scenes, check=dangling_scenes)
+assets.on_delete(forget=forget_asset)
+
+
 def _check_asset(asset_id):
     if asset_id is not None and not get_store().has("assets", asset_id):
         raise ValidationError({"assetId": f"no asset with id {asset_id}"})

@@ -173,11 +173,9 @@ def pg_cluster():
     from tests import pg
 
     try:
-        cluster = pg.start_cluster()
+        return pg.shared_cluster()  # stopped when the test process exits
     except LookupError as exc:
         pg.unavailable(str(exc))
-    yield cluster
-    cluster.stop()
 
 
 @pytest.fixture

@@ -180,3 +180,17 @@ def start_cluster(durable=False):
                 cluster.stop()
                 raise
             time.sleep(0.1)
+
+
+_shared = {}
+
+
+def shared_cluster():
+    """The session's one test server (started on first use, stopped when the process exits), for
+    the ``pg_cluster`` fixture and the contract suite's backend alike. ``LookupError``: none here."""
+    if "cluster" not in _shared:
+        import atexit
+
+        _shared["cluster"] = start_cluster()
+        atexit.register(_shared["cluster"].stop)
+    return _shared["cluster"]

@@ -70,6 +70,7 @@ def test_unset_secrets_are_generated_once_kept_private_and_reused(tmp_path):
     path = tmp_path / "data" / ".secrets.json"
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     kept = json.loads(path.read_text())
+    kept.pop("#version")  # written by the store with every file
     assert set(kept) == {"SECRET_KEY", "JWT_SECRET_KEY"}
     assert all(len(value.encode()) >= 32 for value in kept.values())
     assert first.config["SECRET_KEY"] == kept["SECRET_KEY"]
@@ -84,7 +85,7 @@ def test_unset_secrets_are_generated_once_kept_private_and_reused(tmp_path):
     me = second.test_client().get("/api/auth/me", headers=bearer(token))
     assert me.status_code == 200
     assert me.get_json()["data"]["username"] == "boss"
-    assert json.loads(path.read_text()) == kept  # not regenerated
+    assert json.loads(path.read_text()) == {"#version": 1, **kept}  # not regenerated
 
 
 def test_generated_secrets_differ_per_data_dir(tmp_path):

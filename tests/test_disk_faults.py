@@ -13,7 +13,7 @@ import os
 
 import pytest
 
-import utils.store as store_module
+import utils.storage.journal as journal_module
 from utils.eventlog import EventLog
 from utils.store import Store
 
@@ -184,7 +184,7 @@ def test_a_failed_journal_append_still_acknowledges_the_write_and_other_workers_
             raise disk_error(code)
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(store_module, "open", broken_open, raising=False)
+    monkeypatch.setattr(journal_module, "open", broken_open, raising=False)
     response = create_task(client, auth, "Without a journal line")
     monkeypatch.undo()
 

@@ -81,7 +81,7 @@ def test_greenlets_of_three_processes_incrementing_one_counter_lose_no_update(tm
     """, tmp_path, count=3)
     assert max(outputs) == 3 * 10 * 10  # the last process to finish sees every increment
     with open(tmp_path / "counter.json") as handle:
-        assert json.load(handle) == {"value": 300}
+        assert json.load(handle)["value"] == 300
 
 
 def test_a_password_hash_lets_the_other_greenlets_of_the_worker_run(tmp_path):

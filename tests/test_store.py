@@ -11,12 +11,11 @@ import subprocess
 import sys
 import threading
 import time
-import types
 from pathlib import Path
 
 import pytest
 
-import utils.store as store_module
+import utils.storage.journal as journal_module
 from utils.store import Store, StoreCorruptError, insert_record, new_collection
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,7 +59,6 @@ for i in range(int(sys.argv[2])):
 # "renamed" (directory not fsynced) or "acknowledged" (between two writes).
 APPENDER = PRELUDE + """
 import random
-import utils.store as store_module
 step, writes_before = sys.argv[2], int(sys.argv[3])
 random.seed(writes_before)
 done = 0
@@ -73,15 +71,15 @@ def stop_at(name, module, attribute):
     real = getattr(module, attribute)
     def hooked(*args, **kwargs):
         if step == name and done == writes_before:
-            if name == "written":
-                real(*args, **kwargs)
             pause()
         return real(*args, **kwargs)
     setattr(module, attribute, hooked)
 
-stop_at("written", os, "utime")  # called on the temp file once written and flushed, before its fsync
+import utils.storage.durability as durability_module
+import utils.storage.files as files_module
+stop_at("written", durability_module, "fsync")  # the temp file written and flushed, not yet fsynced
 stop_at("fsynced", os, "replace")
-stop_at("renamed", store_module, "fsync_dir")
+stop_at("renamed", files_module, "fsync_dir")
 store.register("log", lambda: {"values": [], "padding": ""})
 while True:
     with store.edit("log") as doc:
@@ -293,7 +291,7 @@ def test_second_store_sees_writes_of_the_first(tmp_path):
 def count_parses(monkeypatch):
     """A list that grows by one each time any Store parses a whole file."""
     parses, parse = [], Store._parse
-    monkeypatch.setattr(Store, "_parse", lambda self, name: parses.append(name) or parse(self, name))
+    monkeypatch.setattr(Store, "_parse", lambda self, name, *rest: parses.append(name) or parse(self, name, *rest))
     return parses
 
 
@@ -329,7 +327,7 @@ def test_another_process_write_is_applied_from_the_journal_without_a_parse(tmp_p
     assert changed == {"seq": 4, "items": {"1": {"id": "1", "name": "Ana B."}, "3": {"id": "3", "name": "Cy"},
                                            "4": {"id": "4", "name": "Dee"}}}
     assert list(changed["items"]) == ["1", "3", "4"]  # the file's order, as a parse would give
-    assert changed == json.loads((tmp_path / "users.json").read_bytes())
+    assert changed == on_disk(tmp_path / "users.json")
     assert first["items"]["1"]["name"] == "Ana" and "2" in first["items"]  # the old snapshot untouched
     assert changed["items"]["3"] is first["items"]["3"]  # untouched records are shared
 
@@ -349,25 +347,80 @@ def test_without_a_usable_journal_a_changed_file_is_parsed(tmp_path, monkeypatch
     assert parses == ["users"]
 
 
-def test_same_sized_writes_in_one_clock_tick_are_seen_by_a_caching_reader(tmp_path, monkeypatch):
-    """Each version gets a later mtime than the last even when the clock stands still, so a
-    reader's (inode, size, mtime, ctime) check can never mistake a new version for a cached one."""
-    standstill = time.time_ns() + 3_600 * 10**9  # an hour ahead: not what the kernel would stamp
-    monkeypatch.setattr(store_module, "time", types.SimpleNamespace(
-        time_ns=lambda: standstill, monotonic=time.monotonic, sleep=time.sleep))
-    store = Store(tmp_path)
+def test_same_sized_writes_under_frozen_timestamps_are_seen_by_a_caching_reader(tmp_path, monkeypatch):
+    """A file system whose mtimes never change (the old mtime put back after every write): the
+    reader learns each new version from the version written in the file, not from a timestamp."""
+    monkeypatch.setattr(os, "replace", frozen_replace(os.replace))
+    store, reader = Store(tmp_path), Store(tmp_path)
     store.register("flag", dict)
-    reader = Store(tmp_path)
     reader.register("flag", dict)
 
-    mtimes = []
+    mtimes = set()
     for value in ("a", "b", "c", "d"):  # same size every time
         with store.edit("flag") as flag:
             flag["value"] = value
-        mtimes.append(os.stat(tmp_path / "flag.json").st_mtime_ns)
+        mtimes.add(os.stat(tmp_path / "flag.json").st_mtime_ns)
         assert reader.read("flag") == {"value": value}
+        assert reader.version("flag") == store.version("flag") == "abcd".index(value) + 1
+    assert len(mtimes) == 1
 
-    assert mtimes == [standstill, standstill + 1, standstill + 2, standstill + 3]
+
+def frozen_replace(real_replace):
+    """``os.replace`` on a file system whose timestamps never move: the replaced file keeps the old mtime."""
+    def replace(source, target):
+        try:
+            old = os.stat(target)
+        except FileNotFoundError:
+            old = None
+        real_replace(source, target)
+        if old is not None:
+            os.utime(target, ns=(old.st_atime_ns, old.st_mtime_ns))
+    return replace
+
+
+FROZEN_INCREMENTER = PRELUDE + BARRIER + """
+import threading
+real_replace = os.replace
+def frozen(source, target):
+    old = os.stat(target) if os.path.exists(target) else None
+    real_replace(source, target)
+    if old is not None:
+        os.utime(target, ns=(old.st_atime_ns, old.st_mtime_ns))
+os.replace = frozen
+store.register("counter", lambda: {"value": 0})
+def work():
+    for _ in range(int(sys.argv[2])):
+        with store.edit("counter") as doc:
+            value = doc["value"]
+            time.sleep(0)
+            doc["value"] = value + 1
+        store.read("counter")  # keep a warm cache, the copy a timestamp check would trust
+threads = [threading.Thread(target=work) for _ in range(2)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+"""
+
+
+def test_no_update_is_lost_across_processes_when_timestamps_never_change(tmp_path):
+    with open(tmp_path / "counter.json", "wb") as handle:  # a first version, so every mtime is frozen
+        handle.write(b'{"#version":1,"value":0}')
+    os.utime(tmp_path / "counter.json", ns=(10**18, 10**18))
+    run_together(FROZEN_INCREMENTER, tmp_path, 4, 25)
+
+    store = Store(tmp_path)
+    store.register("counter", lambda: {"value": 0})
+    assert store.read("counter") == {"value": 200}  # 4 processes x 2 threads x 25 increments
+    assert 1 < store.version("counter") <= 201  # threads of one process may share a write
+    assert os.stat(tmp_path / "counter.json").st_mtime_ns == 10**18
+
+
+def on_disk(path):
+    """A data file's document as services see it: without the version the store writes with it."""
+    document = json.loads(path.read_bytes())
+    document.pop("#version", None)
+    return document
 
 
 def test_transaction_whose_block_raises_leaves_the_file_unchanged(tmp_path):
@@ -464,7 +517,7 @@ def seeded_store(tmp_path, names=("Ana", "Bea", "Cy")):
 def test_mutation_inside_a_transaction_that_raises_leaves_readers_on_the_old_state(tmp_path, mutate):
     store = seeded_store(tmp_path)
     before = store.read("users")
-    expected = json.loads((tmp_path / "users.json").read_bytes())
+    expected = on_disk(tmp_path / "users.json")
 
     with pytest.raises(RuntimeError):
         with store.edit("users") as users:
@@ -473,7 +526,7 @@ def test_mutation_inside_a_transaction_that_raises_leaves_readers_on_the_old_sta
 
     assert store.read("users") is before  # the same snapshot, and untouched
     assert before == expected
-    assert json.loads((tmp_path / "users.json").read_bytes()) == expected
+    assert on_disk(tmp_path / "users.json") == expected
     with store.edit("users") as users:  # the next transaction starts from the old state too
         assert users["items"]["1"] == {"id": "1", "name": "Ana", "tags": ["cast"]}
         assert users["seq"] == 3
@@ -513,7 +566,7 @@ def test_a_reader_thread_never_sees_a_change_before_it_is_on_disk(tmp_path, monk
         read_in_another_thread("fsynced temp file, before the rename")
         real_replace(source, target)
 
-    monkeypatch.setattr(store_module.os, "replace", replace)
+    monkeypatch.setattr(os, "replace", replace)
     with store.edit("users") as users:
         users["items"]["1"]["name"] = "Ana B."
         read_in_another_thread("changed in the working copy")
@@ -578,7 +631,7 @@ def test_files_stay_plain_json_with_non_ascii_kept(tmp_path):
     checked = subprocess.run([sys.executable, "-m", "json.tool", str(tmp_path / "users.json")],
                              capture_output=True, text=True)
     assert checked.returncode == 0, checked.stderr
-    assert json.loads(raw) == {"seq": 1, "items": {"1": {"id": "1", "name": "Zoë Café", "note": "第一場"}}}
+    assert json.loads(raw) == {"#version": 1, "seq": 1, "items": {"1": {"id": "1", "name": "Zoë Café", "note": "第一場"}}}
 
 
 # -- group commit: threads of one process share writes ------------------------------------------
@@ -620,8 +673,8 @@ def in_threads(count, work):
 
 def test_threads_inserting_at_once_share_writes_and_lose_nothing(tmp_path, monkeypatch):
     store = collection_store(tmp_path, "tasks")
-    arrived, transaction = [], store.transaction
-    monkeypatch.setattr(store, "transaction", lambda name: arrived.append(name) or transaction(name))
+    arrived, edit = [], store.edit
+    monkeypatch.setattr(store, "edit", lambda name: arrived.append(name) or edit(name))
     # the first write lasts until all six threads have asked for a transaction: the five that queue
     # behind it go in together on the next write, whatever the scheduler does
     writes = slow_writes(monkeypatch, first_waits_for=lambda: len(arrived) >= 6)
@@ -682,7 +735,7 @@ def test_a_failed_write_fails_every_transaction_it_carried_and_leaves_no_trace(t
 
 
 def test_the_journal_starts_over_once_long_and_readers_stay_right(tmp_path, monkeypatch):
-    monkeypatch.setattr(store_module, "JOURNAL_LIMIT", 300)
+    monkeypatch.setattr(journal_module, "JOURNAL_LIMIT", 300)
     writer, reader = collection_store(tmp_path), collection_store(tmp_path)
     journal = tmp_path / ".locks" / "users.journal"
     sizes = []
@@ -690,5 +743,5 @@ def test_the_journal_starts_over_once_long_and_readers_stay_right(tmp_path, monk
         with writer.edit("users") as users:
             insert_record(users, {"name": f"person {i}"})
         sizes.append(journal.stat().st_size if journal.exists() else 0)  # the first write has none
-        assert reader.read("users") == json.loads((tmp_path / "users.json").read_bytes())
+        assert reader.read("users") == on_disk(tmp_path / "users.json")
     assert max(sizes) < 600 and sizes != sorted(sizes)  # it was cut back at least once

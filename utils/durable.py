@@ -42,9 +42,12 @@ def make_private(directory):
     for root, directories, files in os.walk(directory):
         for name in directories + files:
             path = os.path.join(root, name)
-            mode = os.lstat(path).st_mode
-            if not stat.S_ISLNK(mode) and mode & 0o077:
-                os.chmod(path, stat.S_IMODE(mode) & OWNER_ONLY)
+            try:
+                mode = os.lstat(path).st_mode
+                if not stat.S_ISLNK(mode) and mode & 0o077:
+                    os.chmod(path, stat.S_IMODE(mode) & OWNER_ONLY)
+            except FileNotFoundError:
+                continue  # another worker's temp file, renamed into place since the listing
 
 
 # Errors of the disk itself, not of the program: the answer is a 507 or a 503, never a 500.

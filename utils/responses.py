@@ -114,7 +114,7 @@ def cached(build, depends, scope):
     makes a new key. A response keeps its own ETag (a resource's, which If-Match checks) or gets
     its body's hash; a matching ``If-None-Match`` is a 304 without a body."""
     store = get_store()
-    versions = tuple(store.snapshot(name).version for name in depends)  # before building: never
+    versions = tuple(store.version(name) for name in depends)  # before building: never
     key = (request.path, tuple(sorted(request.args.items(multi=True))), scope, versions)  # newer
     cache = current_app.extensions.setdefault("prodsight.responses", ResponseCache())
     entry = cache.get(key)

@@ -61,8 +61,9 @@ class RecordSet(Protocol):
 
     def insert(self, fields: Mapping) -> dict:
         """Store ``{"id": <fresh id>, **fields}`` and return it. The id is a string of digits
-        greater than every id this collection ever handed out, committed or not, across every
-        process and server: ids are never reused, even after a delete or a failed block."""
+        greater than every id of a record this collection ever committed, across every process
+        and server: ids are never reused after a delete. (An id taken in a block that then failed
+        was never seen by anyone; a backend may hand it out again or skip it.)"""
 
     def next_id(self) -> str:
         """The id the next ``insert`` of this transaction will give (for values derived from it)."""

@@ -9,12 +9,14 @@ of a round trip JSON -> PostgreSQL -> JSON are the same bytes.
 The app's generated secrets (``.secrets``) do not count as data: a fresh target already has its
 own, and the imported ones replace them, so tokens issued before the move stay valid.
 """
+import contextlib
 import json
 import os
 
 from utils.durable import fsync, fsync_dir, private
-from utils.serialise import loads
-from utils.store import Store, StoreCorruptError, new_collection
+from utils.serialise import dumps, loads
+from utils.storage import durability
+from utils.storage.journal import VERSION_KEY, with_version
 
 SECRETS = ".secrets"
 
@@ -28,8 +30,9 @@ def export_data(storage, directory):
     directory = os.path.abspath(directory)
     if os.path.exists(directory) and (not os.path.isdir(directory) or os.listdir(directory)):
         raise TransferError(f"{directory} is not an empty directory; export into a new or empty one")
-    os.makedirs(directory, exist_ok=True)
-    return _copy(side_of(storage), FileSide(directory, Store(directory)))
+    os.makedirs(directory, mode=0o700, exist_ok=True)
+    os.chmod(directory, 0o700)  # some files hold password hashes and secrets (SPEC §5)
+    return _copy(side_of(storage), FileSide(directory))
 
 
 def import_data(storage, directory):
@@ -65,9 +68,10 @@ def _copy(source, target):
             target.load_events(name, dumped[name])
             counts["events"] += len(dumped[name])
         else:
-            target.load(name, kind, dumped[name])
+            version, value = dumped[name]
+            target.load(name, kind, version, value)
             counts["documents"] += 1
-            counts["records"] += len(dumped[name]["items"]) if kind == "records" else 0
+            counts["records"] += len(value["items"]) if kind == "records" else 0
     return counts
 
 
@@ -76,11 +80,12 @@ def _is_collection(value):
 
 
 class FileSide:
-    """A data directory of the file backend: read straight from its files, written through a Store."""
+    """A data directory of the file backend, read and written as the file backend does: each file
+    ``{"#version": N, ...}`` (its version first), written durably (temp file, fsync, rename)."""
 
     def __init__(self, directory, store=None):
         self.directory = directory
-        self.store = store
+        self.store = store  # the running app's file store, whose locks a write takes
 
     def stored(self):
         kinds = {}
@@ -89,19 +94,24 @@ class FileSide:
             if not os.path.isfile(path):
                 continue
             if entry.endswith(".json"):
-                kinds[entry[:-5]] = "records" if _is_collection(self.dump(entry[:-5])) else "document"
+                kinds[entry[:-5]] = "records" if _is_collection(self.dump(entry[:-5])[1]) else "document"
             elif entry.endswith(".jsonl"):
                 kinds[entry[:-6]] = "log"
         return kinds
 
     def dump(self, name):
+        """(version, value): a file no store wrote (no version) counts as version 1."""
         path = os.path.join(self.directory, f"{name}.json")
         with open(path, "rb") as handle:
             raw = handle.read()
         try:
-            return loads(raw)
+            value = loads(raw)
         except (ValueError, UnicodeDecodeError) as exc:
             raise TransferError(f"{path} is not valid JSON ({exc}); fix it first (check-data)") from None
+        if not isinstance(value, dict):
+            raise TransferError(f"{path} is not a JSON object; fix it first (check-data)")
+        version = value.pop(VERSION_KEY, 1)
+        return (version if type(version) is int and version > 0 else 1), value
 
     def events(self, name):
         path = os.path.join(self.directory, f"{name}.jsonl")
@@ -118,18 +128,13 @@ class FileSide:
                 events.append(event)
         return events
 
-    def load(self, name, kind, value):
-        self.store.register(name, new_collection if kind == "records" else type(value))
-        try:
-            editing = self.store.edit(name) if hasattr(self.store, "edit") else self.store.transaction(name)
-            with editing as document:
-                if isinstance(document, dict):
-                    document.clear()
-                    document.update(value)
-                else:
-                    document[:] = value
-        except StoreCorruptError as exc:
-            raise TransferError(str(exc)) from None
+    def load(self, name, kind, version, value):
+        filename = f"{name}.json"
+        with self.store.lock(name) if self.store else contextlib.nullcontext():
+            if self.store and os.path.exists(os.path.join(self.directory, filename)):
+                version = max(version, self.store.version(name) + 1)  # versions never step back
+            durability.replace(self.directory, filename, with_version(dumps(value), version))
+            fsync_dir(self.directory)
 
     def load_events(self, name, events):
         """Write the log's lines as ``utils.eventlog`` does, in one go (the log is new)."""
@@ -163,8 +168,8 @@ class PgSide:
         events.reverse()
         return events
 
-    def load(self, name, kind, value):
-        self.storage.load(name, kind, value)
+    def load(self, name, kind, version, value):
+        self.storage.load(name, kind, version, value)
 
     def load_events(self, name, events):
         self.storage.load_events(name, events)

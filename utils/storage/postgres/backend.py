@@ -490,10 +490,14 @@ class PostgresStorage:
             return dict(rows)
 
     def dump(self, name):
-        """A collection in the file backend's shape ``{"seq", "items"}`` (``seq``: the last id its
-        sequence handed out), or a document's value."""
+        """(version, value): a collection in the file backend's shape ``{"seq", "items"}`` (``seq``:
+        the last id its sequence handed out), or a document's value."""
         def read(connection):
-            kind = _scalar(connection.execute("SELECT kind FROM storage_names WHERE name = %s", (name,)))
+            kind, version = connection.execute("SELECT kind, version FROM storage_names WHERE name = %s",
+                                               (name,)).fetchone()
+            return version, read_value(connection, kind)
+
+        def read_value(connection, kind):
             if kind == "document":
                 return loads(_scalar(connection.execute("SELECT body::text FROM documents WHERE name = %s", (name,))))
             rows = connection.execute("SELECT id, body::text FROM records WHERE collection = %s AND body IS NOT NULL",
@@ -510,16 +514,16 @@ class PostgresStorage:
         with self._session(read) as (_connection, value):
             return value
 
-    def load(self, name, kind, value):
-        """Store ``value`` (as ``dump`` gives it) under ``name``, replacing what is there: import only."""
-        version = None
-
+    def load(self, name, kind, version, value):
+        """Store ``value`` (as ``dump`` gives it) under ``name`` at ``version`` (or the next one, if
+        the name is further along already), replacing what is there: import only."""
         def write(connection):
             nonlocal version
             connection.execute("INSERT INTO storage_names (name, kind) VALUES (%s, %s)"
                                " ON CONFLICT (name) DO UPDATE SET kind = excluded.kind", (name, kind))
-            version = connection.execute("SELECT version FROM storage_names WHERE name = %s FOR UPDATE",
-                                         (name,)).fetchone()[0] + 1
+            current = connection.execute("SELECT version FROM storage_names WHERE name = %s FOR UPDATE",
+                                         (name,)).fetchone()[0]
+            version = max(version, current + 1)  # versions never step back: caches key on them
             if kind == "document":
                 connection.execute("INSERT INTO documents (name, body) VALUES (%s, %s::json) ON CONFLICT (name)"
                                    " DO UPDATE SET body = excluded.body", (name, dumps(value).decode()))
