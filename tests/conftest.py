@@ -23,7 +23,7 @@ SECRET = "test-secret-key-that-is-long-enough-0123456789"
 # The backends the HTTP tests run on (every test using ``app``), comma-separated: both by default,
 # so the README's one test command covers PostgreSQL too; ``PRODSIGHT_TEST_BACKENDS=files`` for a
 # quick local run. The postgres runs skip without a PostgreSQL (tests/pg.py), except in CI.
-BACKENDS = [name.strip() for name in os.environ.get("PRODSIGHT_TEST_BACKENDS", "files").split(",") if name.strip()]
+BACKENDS = [name.strip() for name in os.environ.get("PRODSIGHT_TEST_BACKENDS", "files,postgres").split(",") if name.strip()]
 
 
 # Tests of the JSON files themselves (their bytes, modes, torn lines, broken files, failing disks),
