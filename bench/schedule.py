@@ -36,7 +36,8 @@ def prepare(app, scenes, days):
                                              schema=users_service.DEMO_SCHEMA)
         seeded = script.seed("Benchmark Feature", [scene(n, characters) for n in range(1, scenes + 1)], "", producer)
         ids = [s["id"] for s in seeded["scenes"]]
-        with get_store().transaction("cast") as cast:
+        with get_store().transaction("cast") as transaction:
+            cast = transaction.document("cast")
             for k, name in enumerate(characters):
                 cast["members"][name.casefold()] = {"actor": f"Actor {k}", "dailyRate": 500 + 125 * k}
         schedule.update({"startDate": "2027-01-04", "holidays": ["2027-01-18", "2027-02-15"], "days": [

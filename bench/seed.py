@@ -48,7 +48,7 @@ def seed(data_dir, count):
     with app.app_context():
         producer = users.create_user({"username": "producer", "name": "Pat Producer", "email": "p@example.com",
                                       "role": "Producer", "password": PASSWORD})
-        with get_store().edit("tasks") as tasks:  # the file's own shape, written at once
+        with get_store().edit("tasks") as tasks:  # the file backend's stored shape: one write of them all
             tasks.update(collection(count, producer["id"]))
     return os.path.getsize(os.path.join(data_dir, "tasks.json"))
 

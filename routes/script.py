@@ -1,6 +1,7 @@
 from flask import Blueprint, g, request
 
 from services import script as script_service
+from utils import uploads
 from utils.auth import requires
 from utils.requests import json_body
 from utils.responses import count, ok, ok_list, ok_resource
@@ -93,13 +94,17 @@ def put_text():
 @bp.post("/breakdown")
 @requires("script:write")  # a write permission even without apply (SPEC §3)
 def breakdown():
-    upload = None
-    if request.mimetype == "multipart/form-data":
-        file = request.files.get("file")
-        upload = (file.filename, file.stream) if file else ("", None)
-        body = {}
-    else:
-        body = json_body(optional=True)
+    if not uploads.is_multipart():
+        return _breakdown(json_body(optional=True), None)
+    with uploads.receive() as received:  # the one multipart path (utils.uploads), as for assets
+        file = received.file("file")
+        if file is None:
+            return _breakdown({}, ("", None))
+        with file.reader() as stream:
+            return _breakdown({}, (file.name, stream))
+
+
+def _breakdown(body, upload):
     result, applied = script_service.breakdown(body, upload, request.args.get("apply"), g.user)
     if applied:
         return ok_resource(result, f"Breakdown applied: {count(result['totalScenes'], 'scene')} as version "

@@ -89,6 +89,11 @@ class Upload:
         self.stored_name = name
         return name
 
+    def reader(self):
+        """The received bytes, to read back (a small text file a service parses, not keeps)."""
+        self._file.flush()
+        return open(self._path, "rb")
+
     def discard(self):
         """Remove the temp file unless it was kept (safe to call twice)."""
         with contextlib.suppress(OSError):  # a full disk may refuse the buffered rest: it goes anyway
@@ -104,6 +109,10 @@ class Received:
     def __init__(self, fields, files):
         self.fields = fields
         self.files = files
+
+    def file(self, name):
+        """The first file part named ``name``, or None."""
+        return next((upload for part, upload in self.files if part == name), None)
 
 
 def is_multipart():

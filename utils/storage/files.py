@@ -26,7 +26,7 @@ from utils.storage import durability
 from utils.storage.changes import FileTransaction, merge, new_collection
 from utils.storage.durability import StoreCorruptError
 from utils.storage.group import GroupCommit
-from utils.storage.journal import (HEAD, VERSION_KEY, Journal, Snapshot, legacy_version, order, version_in,
+from utils.storage.journal import (HEAD, VERSION_KEY, Journal, Snapshot, first_version, legacy_version, version_in,
                                    with_version)
 
 
@@ -109,11 +109,10 @@ class Store(GroupCommit):
     def _remember(self, name, snapshot):
         if snapshot.version is None:
             return
+        # What was on disk last wins, even an older version another thread read meanwhile (the next
+        # read catches up from the journal): a file recreated from scratch starts again at 1.
         with self._cache_guard:
-            cached = self._cache.get(name)
-            # versions only grow: never step back to an older one another thread read meanwhile
-            if cached is None or order(cached.version) <= order(snapshot.version):
-                self._cache[name] = snapshot
+            self._cache[name] = snapshot
 
     def get(self, name, record_id):
         return self.read(name)["items"].get(record_id)
@@ -164,7 +163,11 @@ class Store(GroupCommit):
         merged = merge(changes, base.document, document)
         if merged.empty and base.version is not None:
             return base  # nothing to write
-        version = order(base.version) + 1
+        if type(base.version) is int:
+            version = base.version + 1
+        else:  # a new file (or one no store wrote): see ``journal.first_version``
+            version = first_version()
+            self._journal.reset(name)  # lines about an earlier file of that name would mislead
         payload = with_version(dumps(document), version)
         with storage_step(self.filename(name)):  # a full or failing disk: a 507/503, nothing acknowledged
             self._replace(name, payload)

@@ -2,8 +2,8 @@
 catches up with another process's write without parsing the whole file again.
 
 Every file carries its version number, written with the data as its first key
-(``{"#version": 12, ...}``; the store strips it on read, services never see it): 1 for the first
-write, one more for every write after, so it changes whenever the content does. Nothing trusts a
+(``{"#version": 12, ...}``; the store strips it on read, services never see it): one more for every
+write, so it changes whenever the content does (``first_version`` for a new file). Nothing trusts a
 file's timestamps (coarse on some network and container mounts): a reader learns the version
 from the first bytes of the file, and a transaction checks it under the lock.
 
@@ -16,6 +16,7 @@ the file itself is parsed.
 import contextlib
 import os
 import re
+import time
 from typing import NamedTuple
 
 from utils.durable import private
@@ -42,6 +43,11 @@ class Journal:
 
     def path(self, name):
         return os.path.join(self.lock_dir, f"{name}.journal")
+
+    def reset(self, name):
+        """Start the journal of ``name`` over (under its lock, before a first write)."""
+        with contextlib.suppress(FileNotFoundError):
+            os.truncate(self.path(name), 0)
 
     def catch_up(self, name, cached, wanted):
         """The snapshot at version ``wanted`` built from ``cached`` and the journal, or None."""
@@ -98,8 +104,11 @@ def legacy_version(stat):
     return (0, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
 
 
-def order(version):
-    return version if type(version) is int else 0
+def first_version():
+    """The version of a file's first write: the clock in microseconds, so a file deleted by hand and
+    made again starts above every version the earlier one reached (no cache or journal line about
+    the earlier file can match the new one). After that, versions count writes, under the lock."""
+    return time.time_ns() // 1000
 
 
 def with_version(payload, version):
