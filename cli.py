@@ -1,4 +1,5 @@
-"""Command line (SPEC §7): `flask --app app seed-demo | create-user | set-password | check-data`."""
+"""Command line (SPEC §7): `flask --app app seed-demo | create-user | set-password | check-data |
+export-data DIR | import-data DIR`."""
 import click
 from flask.cli import with_appcontext
 
@@ -8,7 +9,7 @@ from utils.errors import ApiError
 
 
 def init_app(app):
-    for command in (seed_demo, create_user, set_password, check_data):
+    for command in (seed_demo, create_user, set_password, check_data, export_data, import_data):
         app.cli.add_command(command)
 
 
@@ -77,3 +78,33 @@ def check_data():
     for problem in problems:
         click.echo(problem, err=True)
     _fail(f"{len(problems)} problem(s) found")
+
+
+@click.command("export-data")
+@with_appcontext
+@click.argument("directory", type=click.Path(file_okay=False))
+def export_data(directory):
+    """Write the whole production as the JSON files the default backend keeps, into an empty DIR."""
+    from utils.storage import transfer
+    from utils.store import get_store
+
+    try:
+        counts = transfer.export_data(get_store(), directory)
+    except transfer.TransferError as exc:
+        _fail(str(exc))
+    click.echo(f"Exported {counts['documents']} files ({counts['records']} records) and {counts['events']} events to {directory}.")
+
+
+@click.command("import-data")
+@with_appcontext
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+def import_data(directory):
+    """Load a production exported with export-data (or a data directory) into empty storage."""
+    from utils.storage import transfer
+    from utils.store import get_store
+
+    try:
+        counts = transfer.import_data(get_store(), directory)
+    except transfer.TransferError as exc:
+        _fail(str(exc))
+    click.echo(f"Imported {counts['documents']} files ({counts['records']} records) and {counts['events']} events from {directory}.")

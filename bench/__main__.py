@@ -1,6 +1,6 @@
 """The benchmark: real gunicorn (2 workers) on 127.0.0.1, 8 concurrent clients, authenticated.
 
-    .venv/bin/python -m bench [--big] [--duration 5] [--sizes 1000,10000] [--app-dir DIR]
+    .venv/bin/python -m bench [--big] [--duration 5] [--sizes 1000,10000] [--app-dir DIR] [--backend postgres]
     .venv/bin/python -m bench --activity 1000000     # writes with a log of 0 and 1,000,000 events
     .venv/bin/python -m bench --breakdown            # a 300-page screenplay broken down
     .venv/bin/python -m bench --talent FILE [FILE ...] [--runs 3]   # the schedule solver (bench/talent.py)
@@ -30,6 +30,8 @@ def measure_size(count, args, work_dir):
     env = {"PRODSIGHT_DATA_DIR": data_dir, "PRODSIGHT_UPLOAD_DIR": os.path.join(data_dir, "uploads"),
            "SECRET_KEY": SECRET, "JWT_SECRET_KEY": SECRET, "PRODSIGHT_ENV": "production",
            "JWT_ACCESS_TOKEN_EXPIRES": "86400"}
+    if args.cluster:  # --backend postgres: the same production, imported into a database of its own
+        env["PRODSIGHT_DATABASE_URL"] = _imported(args.cluster, data_dir)
     server = Gunicorn(env, workers=2, threads=args.threads, app_dir=args.app_dir,
                       log_path=os.path.join(work_dir, f"server-{count}.log")).wait_ready()
     ceiling = None
@@ -85,6 +87,20 @@ def _get_raw(server, path, headers):
         connection.close()
 
 
+def _imported(cluster, data_dir):
+    """A new database holding what ``data_dir`` holds (as import-data loads it)."""
+    from utils.storage import transfer
+    from utils.storage.postgres.backend import PostgresStorage
+
+    url, _drop = cluster.database()
+    database = PostgresStorage(url, pool_size=2)
+    try:
+        transfer.import_data(database, data_dir)
+    finally:
+        database.close()
+    return url
+
+
 def _peak_rss_mb(pid):
     with open(f"/proc/{pid}/status") as handle:
         for line in handle:
@@ -123,6 +139,8 @@ def main():
     parser.add_argument("--app-dir", default=ROOT, help="the checkout to serve (default: this one)")
     parser.add_argument("--dir", default=None, help="where the temporary data lives (a real disk: fsync)")
     parser.add_argument("--no-serialisers", action="store_true")
+    parser.add_argument("--backend", choices=("files", "postgres"), default="files",
+                        help="postgres: a throwaway PostgreSQL (fsync on) started like the tests' (tests/pg.py)")
     parser.add_argument("--activity", type=int, default=0, metavar="N",
                         help="instead: writes with an activity log of 0 and of N events, and reading the log")
     parser.add_argument("--breakdown", action="store_true",
@@ -167,6 +185,13 @@ def main():
     print(f"Machine: {machine()}")
     print(f"Serving {args.app_dir} with gunicorn, 2 workers x {args.threads} threads")
     work_dir = tempfile.mkdtemp(prefix="prodsight-bench-", dir=args.dir)
+    args.cluster = None
+    if args.backend == "postgres":
+        sys.path.insert(0, ROOT)
+        from tests.pg import start_cluster
+
+        args.cluster = start_cluster(durable=True)
+        print("Backend: PostgreSQL (a local server, fsync and synchronous_commit on)")
     try:
         if args.activity:
             activity.report(args, work_dir)
@@ -175,6 +200,8 @@ def main():
             print_table(count, *measure_size(count, args, work_dir))
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
+        if args.cluster:
+            args.cluster.stop()
     if not args.no_serialisers:
         print()
         sys.argv = [sys.argv[0], str(max(sizes))]

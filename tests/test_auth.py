@@ -49,7 +49,8 @@ def expect_401(response):
 
 def twin_app(app):
     """A second app instance (another worker, or the app after a restart) on the same data and secrets."""
-    keys = ("TESTING", "DATA_DIR", "UPLOAD_DIR", "SECRET_KEY", "JWT_SECRET_KEY", "AUTO_SEED", "PASSWORD_HASH_METHOD")
+    keys = ("TESTING", "DATA_DIR", "UPLOAD_DIR", "SECRET_KEY", "JWT_SECRET_KEY", "AUTO_SEED", "PASSWORD_HASH_METHOD",
+            "DATABASE_URL")
     return create_app({key: app.config[key] for key in keys})
 
 

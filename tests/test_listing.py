@@ -150,11 +150,11 @@ def test_partial_updates_keep_each_others_fields(client, board):
     assert (task["title"], task["priority"]) == ("B's title", "high")
 
 
-def _update_field_repeatedly(data_dir, field, values):
+def _update_field_repeatedly(data_dir, field, values, database_url=None):
     """One 'client' in its own process, with its own app, hammering one field of task 1."""
     from app import create_app
 
-    app = create_app({"DATA_DIR": data_dir, "SECRET_KEY": SECRET, "JWT_SECRET_KEY": SECRET, "AUTO_SEED": False,
+    app = create_app({"DATA_DIR": data_dir, "DATABASE_URL": database_url, "SECRET_KEY": SECRET, "JWT_SECRET_KEY": SECRET, "AUTO_SEED": False,
                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
     client = app.test_client()
     token = client.post("/api/auth/login", json={"username": "producer", "password": PASSWORD})
@@ -168,9 +168,11 @@ def test_concurrent_partial_updates_of_different_fields_are_both_kept(app, board
     rounds = 30
     workers = [
         context.Process(target=_update_field_repeatedly,
-                        args=(app.config["DATA_DIR"], "title", [f"title {n}" for n in range(rounds)])),
+                        args=(app.config["DATA_DIR"], "title", [f"title {n}" for n in range(rounds)],
+                              app.config["DATABASE_URL"])),
         context.Process(target=_update_field_repeatedly,
-                        args=(app.config["DATA_DIR"], "estimatedHours", list(range(1, rounds + 1)))),
+                        args=(app.config["DATA_DIR"], "estimatedHours", list(range(1, rounds + 1)),
+                              app.config["DATABASE_URL"])),
     ]
     for worker in workers:
         worker.start()

@@ -31,4 +31,40 @@ storage = Store(sys.argv[1])
         pass
 
 
-BACKENDS = {"files": FileBackend}
+class PostgresBackend:
+    """PostgreSQL (``utils.storage.postgres``): a database of its own on the test server
+    (tests/pg.py), at the current schema and empty; ``location`` is its URL."""
+
+    name = "postgres"
+
+    def __init__(self, tmp_path):
+        from tests import pg
+
+        try:
+            cluster = pg.shared_cluster()
+        except LookupError as exc:
+            pg.unavailable(str(exc))
+        self.location, self._release = cluster.migrated_database()
+        self._opened = []
+
+    def open(self):
+        from utils.storage.postgres.backend import PostgresStorage
+
+        storage = PostgresStorage(self.location, pool_size=8)
+        self._opened.append(storage)
+        return storage
+
+    child_prelude = f"""
+import os, sys, time
+sys.path.insert(0, {str(ROOT)!r})
+from utils.storage.postgres.backend import PostgresStorage
+storage = PostgresStorage(sys.argv[1], pool_size=4)
+"""
+
+    def close(self):
+        for storage in self._opened:
+            storage.close()
+        self._release()
+
+
+BACKENDS = {"files": FileBackend, "postgres": PostgresBackend}

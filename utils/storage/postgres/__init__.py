@@ -1,0 +1,1 @@
+"""The PostgreSQL backend of the storage interface, chosen by ``PRODSIGHT_DATABASE_URL``."""
