@@ -218,12 +218,8 @@ def create_checklist(body, actor):
 
 def unlink_window(window_id):
     """A deleted window's deliverables stay, with no release (a side effect of the delete)."""
-    if not of_window(window_id):
-        return
-    with get_store().transaction(DELIVERABLES) as transaction:
-        for deliverable in transaction.records(DELIVERABLES).scan():
-            if deliverable.get("releaseId") == window_id:
-                deliverable.update(releaseId=None, updatedAt=clock.timestamp())
+    if of_window(window_id):
+        _clear("releaseId", window_id)
 
 
 # -- the asset guard ---------------------------------------------------------------------------
@@ -237,12 +233,16 @@ def refuse_asset_delete(asset_id):
 
 def forget_asset(asset_id):
     """Deliverables not (or no longer) under review drop a deleted asset (a side effect of the delete)."""
-    if not any(d.get("assetId") == asset_id for d in records.all()):
-        return
+    if any(d.get("assetId") == asset_id for d in records.all()):
+        _clear("assetId", asset_id)
+
+
+def _clear(field, value):
+    """Set ``field`` to null on every deliverable that holds ``value`` in it."""
     with get_store().transaction(DELIVERABLES) as transaction:
         for deliverable in transaction.records(DELIVERABLES).scan():
-            if deliverable.get("assetId") == asset_id:
-                deliverable.update(assetId=None, updatedAt=clock.timestamp())
+            if deliverable.get(field) == value:
+                deliverable.update({field: None}, updatedAt=clock.timestamp())
 
 
 def init_app(_app):
