@@ -1,7 +1,7 @@
 """The original frontend's script analysis calls: the breakdown (SPEC §3 Script), under its old paths."""
 from flask import Blueprint, g, request
 
-from services import script as script_service
+from services import screenplay as screenplay_service
 from utils.auth import requires
 from utils.errors import ValidationError
 from utils.requests import json_body
@@ -20,7 +20,7 @@ def analyse_text():
     body = json_body()
     if "text" not in body:
         raise ValidationError({"text": "is required: the screenplay as text"})
-    return _answer(script_service.breakdown(body, None, None, g.user)[0])
+    return _answer(screenplay_service.breakdown(body, None, None, g.user)[0])
 
 
 @bp.post("/script")
@@ -28,4 +28,4 @@ def analyse_text():
 def analyse_file():
     file = request.files.get("file") if request.mimetype == "multipart/form-data" else None
     upload = (file.filename, file.stream) if file else ("", None)
-    return _answer(script_service.breakdown({}, upload, None, g.user)[0])
+    return _answer(screenplay_service.breakdown({}, upload, None, g.user)[0])

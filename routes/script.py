@@ -1,5 +1,7 @@
 from flask import Blueprint, g, request
 
+from services import scenes as scene_service
+from services import screenplay as screenplay_service
 from services import script as script_service
 from utils import uploads
 from utils.auth import requires
@@ -26,34 +28,34 @@ def update_script():
 @bp.get("/scenes")
 @requires("script:read")
 def list_scenes():
-    return ok_list(script_service.list_scenes(request.args), "scene")
+    return ok_list(scene_service.list_scenes(request.args), "scene")
 
 
 @bp.post("/scenes")
 @requires("script:write")
 def create_scene():
-    scene = script_service.create_scene(json_body(), g.user)
+    scene = scene_service.create_scene(json_body(), g.user)
     return ok_resource(scene, f"Scene {scene['scene_number']} created", status=201)
 
 
 @bp.get("/scene/<scene_id>")
 @requires("script:read")
 def get_scene(scene_id):
-    scene = script_service.get_scene(scene_id)
+    scene = scene_service.get_scene(scene_id)
     return ok_resource(scene, f"Scene {scene['scene_number']}")
 
 
 @bp.put("/scene/<scene_id>")
 @requires("script:write")
 def update_scene(scene_id):
-    scene = script_service.update_scene(scene_id, json_body(), g.user, request.headers.get("If-Match"))
+    scene = scene_service.update_scene(scene_id, json_body(), g.user, request.headers.get("If-Match"))
     return ok_resource(scene, f"Scene {scene['scene_number']} updated")
 
 
 @bp.delete("/scene/<scene_id>")
 @requires("script:write")
 def delete_scene(scene_id):
-    scene = script_service.delete_scene(scene_id, g.user, request.headers.get("If-Match"))
+    scene = scene_service.delete_scene(scene_id, g.user, request.headers.get("If-Match"))
     return ok_resource(scene, f"Scene {scene['scene_number']} deleted")
 
 
@@ -81,14 +83,14 @@ def restore_version(version):
 @bp.get("/text")
 @requires("script:read")
 def get_text():
-    text = script_service.get_text()
+    text = screenplay_service.get_text()
     return ok(text, f"Screenplay text: {count(text['pages'], 'page')}")
 
 
 @bp.put("/text")
 @requires("script:write")
 def put_text():
-    return ok(script_service.put_text(json_body(), g.user), "Screenplay text saved")
+    return ok(screenplay_service.put_text(json_body(), g.user), "Screenplay text saved")
 
 
 @bp.post("/breakdown")
@@ -105,7 +107,7 @@ def breakdown():
 
 
 def _breakdown(body, upload):
-    result, applied = script_service.breakdown(body, upload, request.args.get("apply"), g.user)
+    result, applied = screenplay_service.breakdown(body, upload, request.args.get("apply"), g.user)
     if applied:
         return ok_resource(result, f"Breakdown applied: {count(result['totalScenes'], 'scene')} as version "
                                    f"{result['version']} ({result['revisionColor']})", status=201)

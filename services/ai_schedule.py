@@ -17,7 +17,8 @@ import datetime
 from collections import Counter
 from decimal import Decimal
 
-from services import propose, schedule, script
+from services import propose, schedule
+from services import scenes as scene_service
 from services.cast import cast_list, key
 from utils.errors import ValidationError
 from utils.responses import count
@@ -73,7 +74,7 @@ def _member_keys(name, cast):
 def generate(body, search_cap=None):
     actors, places = _constraints(body)
     fields = validate({k: body[k] for k in propose.SCHEMA if k in body}, propose.SCHEMA, partial=True)
-    scenes = script.scenes()
+    scenes = scene_service.scenes()
     cast = cast_list(scenes)
     weekdays, risks = {}, []
     for name, rules in actors.items():
@@ -205,7 +206,7 @@ def _in_board_order(board):
 
 def preview():
     """The first five scenes of the stored board in shooting order (the boneyard after the days)."""
-    scenes = script.scenes()
+    scenes = scene_service.scenes()
     board = schedule.build(scenes=scenes)
     by_id = {scene["id"]: scene for scene in scenes}
     ordered = _in_board_order(board)
@@ -219,7 +220,7 @@ def preview():
 
 def analysis():
     """The script's scenes counted as the frontend's analysis panel shows them."""
-    scenes = sorted(script.scenes(), key=lambda s: s.get("scene_number", 0))
+    scenes = sorted(scene_service.scenes(), key=lambda s: s.get("scene_number", 0))
     times = {"DAY": 0, "DUSK": 0, "NIGHT": 0}
     locations, actors = Counter(), Counter()
     for scene in scenes:
@@ -246,7 +247,7 @@ def sort(body, search_cap=None):
     """The legacy sort: the proposal's order of the scenes (nothing stored)."""
     fields = validate(body, propose.SCHEMA, partial=True)
     found = propose.plan(fields, search_cap)
-    by_id = {scene["id"]: scene for scene in script.scenes()}
+    by_id = {scene["id"]: scene for scene in scene_service.scenes()}
     names = {row["castId"]: row["character"] for row in found["board"]["dood"]}
     rows = [{"scene_number": s["scene_number"], "scene_title": s["title"], "location": s["location"],
              "time_of_day": s["day_night"], "actors": [names[c] for c in s["castIds"]],

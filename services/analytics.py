@@ -3,7 +3,8 @@
 Each ``byX`` map lists every allowed value, zeros included, taken from the owning domain's constants.
 A collection with nothing in it yet reports zeros.
 """
-from services import budget, distribution, forecast, schedule, script, tasks, vfx
+from services import budget, distribution, forecast, scene_fields, schedule, tasks, vfx
+from services import scenes as scene_service
 from utils.permissions import ROLES
 from utils.store import get_store
 
@@ -14,7 +15,7 @@ def summary(as_of=None):
         "asOf": as_of,
         "tasks": _tasks(tasks.records.all(), as_of),
         "vfx": _vfx(vfx.records.all()),
-        "script": _script(script.scenes()),
+        "script": _script(scene_service.scenes()),
         "budget": _budget(as_of),
         "assets": _assets_summary(_assets()),
         "users": _users(get_store().scan("users")),
@@ -49,7 +50,7 @@ def _script(scenes):
     minutes = sum(scene["estimated_runtime_minutes"] for scene in scenes if _is_number(scene.get("estimated_runtime_minutes")))
     return {
         "totalScenes": len(scenes),
-        "byStatus": _count(scenes, "scene_status", script.SCENE_STATUSES),
+        "byStatus": _count(scenes, "scene_status", scene_fields.SCENE_STATUSES),
         "vfxScenes": sum(1 for scene in scenes if scene.get("vfx_required") is True),
         "totalEstimatedDuration": round(minutes, 2),
     }

@@ -8,7 +8,7 @@ record; a delete removes its record (and the VFX links to it) before its file.
 import os
 import re
 
-from services import script
+from services import scenes as scene_service
 from services.records import Records
 from utils import clock, uploads
 from utils.durable import StorageError
@@ -304,7 +304,7 @@ def _blank_category_omitted(fields):
 
 def _check_references(fields):
     scene_id, shot_id = fields.get("sceneId"), fields.get("shotId")
-    if scene_id is not None and not script.scene_exists(scene_id):
+    if scene_id is not None and not scene_service.scene_exists(scene_id):
         raise ValidationError({"sceneId": f"no scene with id {scene_id} in the script"})
     if shot_id is not None and not get_store().has("vfx", shot_id):
         raise ValidationError({"shotId": f"no VFX shot with id {shot_id}"})

@@ -1,5 +1,6 @@
 """Call sheets (SPEC §3 Schedule): what one shooting day needs, read off the built board."""
-from services import schedule, script
+from services import schedule
+from services import scenes as scene_service
 from utils.errors import NotFound
 
 
@@ -12,7 +13,7 @@ def call_sheet(number, board=None):
         raise NotFound(f"No shooting day {number}: the schedule has days 1 to {len(days)}" if days
                        else f"No shooting day {number}: the schedule has no days yet")
     day = days[number - 1]
-    scenes = {scene["id"]: scene for scene in script.scenes()}
+    scenes = {scene["id"]: scene for scene in scene_service.scenes()}
     nxt = days[number] if number < len(days) else None
     return {
         "production": schedule.title(),

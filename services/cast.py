@@ -7,7 +7,8 @@ returns. Characters match case-insensitively; the name shown is the spelling of 
 """
 import copy
 
-from services import script, users
+from services import scenes as scene_service
+from services import users
 from services.forecast import amount, money
 from utils import activity
 from utils.errors import Conflict, NotFound, ValidationError
@@ -81,7 +82,7 @@ def cast_list(scenes=None, stored=None):
     Cast ids: a character's own ``castId`` when set (the first of two returning characters holding
     the same one keeps it), then the lowest numbers not taken, in order of number of scenes (most
     first), then first appearance."""
-    scenes = script.scenes() if scenes is None else scenes
+    scenes = scene_service.scenes() if scenes is None else scenes
     stored = get_store().read(CAST)["members"] if stored is None else stored
     people = {user["id"] for user in get_store().scan(users.USERS)}  # a deleted user's cast member shows no user
     found = characters(scenes)

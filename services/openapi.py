@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 
 from services import activity as events
 from services import (assets, auth, budget, cast, deliverables, distribution, propose, releases, schedule, schedule_pdf,
-                      script, tasks, users, vfx)
+                      scene_fields, scenes, screenplay, script, tasks, users, vfx)
 from utils import activity
 from utils.auth import PUBLIC, SIGNED_IN
 from utils.listing import MAX_PER_PAGE
@@ -98,7 +98,7 @@ MONEY = {"type": "number", "description": "rounded to cents"}
 DATE = {"type": "string", "format": "date"}
 VERSION = {"type": "string", "pattern": r"^[1-9][0-9]*$", "description": '"1", "2", ...'}
 
-MIRRORS = {legacy: {"description": f"legacy mirror of {name}"} for legacy, name in script.ALIASES.items()}
+MIRRORS = {legacy: {"description": f"legacy mirror of {name}"} for legacy, name in scene_fields.ALIASES.items()}
 EIGHTHS = {"type": "integer", "minimum": 1,
            "description": "the scene's length in eighths of a page (the industry layout: US Letter, Courier 12, "
                           "55 lines a page), rounded up; from the screenplay when broken down, else entered, "
@@ -138,8 +138,8 @@ DAY_AND_DATE = obj(day={"type": "integer", "minimum": 1}, date=or_null(DATE))
 CAST_IDS = array({"type": "integer", "minimum": 1})
 SCHEDULE_SCHEMAS = {
     "Strip": obj(sceneId=ID, scene_number={"type": "integer", "minimum": 1},
-                 int_ext={"type": "string", "enum": list(script.INT_EXT)},
-                 day_night={"type": "string", "enum": list(script.DAY_NIGHT)}, location=STRING,
+                 int_ext={"type": "string", "enum": list(scene_fields.INT_EXT)},
+                 day_night={"type": "string", "enum": list(scene_fields.DAY_NIGHT)}, location=STRING,
                  page_eighths={"type": "integer", "minimum": 1}, pages=PAGES_TEXT, castIds=CAST_IDS, title=STRING,
                  color={"type": "string", "enum": sorted(set(schedule.COLORS.values()))}),
     "ScheduleDay": obj(day={"type": "integer", "minimum": 1}, date=or_null(DATE), callTime=STRING, note=STRING,
@@ -188,9 +188,9 @@ SCHEMAS = {
     "Budget": obj(currency=STRING, startDate=or_null(DATE), endDate=or_null(DATE), total=MONEY, spent=MONEY,
                   remaining=MONEY, categories=array(ref("BudgetCategory")), history=array(ref("BudgetEntry")),
                   forecast=ref("Forecast")),
-    "Scene": model(script.STORED_SCENE_SCHEMA, required=("id", "scene_number", "page_eighths"), stamps=("id",),
+    "Scene": model(scene_fields.STORED_SCENE_SCHEMA, required=("id", "scene_number", "page_eighths"), stamps=("id",),
                    page_eighths=EIGHTHS, **MIRRORS),
-    "ParsedScene": model(script.STORED_SCENE_SCHEMA, required=("scene_number", "page_eighths"), stamps=(),
+    "ParsedScene": model(scene_fields.STORED_SCENE_SCHEMA, required=("scene_number", "page_eighths"), stamps=(),
                          page_eighths=EIGHTHS, **MIRRORS),
     "ScriptTotals": obj(totalScenes=COUNT, totalEstimatedDuration=NUMBER, vfxScenes=COUNT,
                         locations=array(STRING), characters=array(STRING)),
@@ -228,8 +228,8 @@ USERS_NOTE = ("Writes: a Producer any user; a Production Manager users whose rol
               "anyone their own name, email, avatar and password (with `current_password`).")
 PAGING = {"page": {"type": "integer", "minimum": 1},
           "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}}
-SCENE_BODY = {**script.SCHEMA, **{legacy: script.SCHEMA[name] for legacy, name in script.ALIASES.items()}}
-SCENE_NOTE = ("The legacy names (" + ", ".join(script.ALIASES) + ") are aliases; both names with different values "
+SCENE_BODY = {**scene_fields.SCHEMA, **{legacy: scene_fields.SCHEMA[name] for legacy, name in scene_fields.ALIASES.items()}}
+SCENE_NOTE = ("The legacy names (" + ", ".join(scene_fields.ALIASES) + ") are aliases; both names with different values "
               "are a 400. A duplicate scene_number is a 409.")
 LOGIN = {"allOf": [ref("Tokens"), {"type": "object", "required": ["user"], "properties": {"user": ref("User")}}]}
 
@@ -282,7 +282,7 @@ OPERATIONS = {
     "script.get_script": Op("The script: title, revision, scenes and totals", data=ref("Script")),
     "script.update_script": Op("Update the title or replace the scenes (a new revision)", data=ref("Script"),
                                body=script.SCRIPT_SCHEMA, partial=True, if_match=True, errors=(409,)),
-    "script.list_scenes": Op("List scenes (by scene_number unless sorted)", LIST, ref("Scene"), listing=script.LISTING),
+    "script.list_scenes": Op("List scenes (by scene_number unless sorted)", LIST, ref("Scene"), listing=scenes.LISTING),
     "script.get_scene": Op("One scene", data=ref("Scene")),
     "script.create_scene": Op("Create a scene (a new revision)", data=ref("Scene"), body=SCENE_BODY, status=201,
                               errors=(409,), note=SCENE_NOTE),
@@ -297,12 +297,12 @@ OPERATIONS = {
                                  params={"version": VERSION}),
     "script.get_text": Op("The screenplay text the production keeps", DATA, ref("ScriptText")),
     "script.put_text": Op("Store the screenplay text (a new revision when it changed)", DATA, ref("ScriptText"),
-                          body=script.TEXT_SCHEMA),
+                          body=screenplay.TEXT_SCHEMA),
     "script.breakdown": Op("Break a screenplay down into scenes; with apply=true they become the script's scenes",
-                           DATA, ref("Breakdown"), created=ref("Script"), body=script.BREAKDOWN_SCHEMA,
-                           body_optional=True, form={"file": FILE}, query=query_of(script.BREAKDOWN_QUERY),
+                           DATA, ref("Breakdown"), created=ref("Script"), body=screenplay.BREAKDOWN_SCHEMA,
+                           body_optional=True, form={"file": FILE}, query=query_of(screenplay.BREAKDOWN_QUERY),
                            note="JSON `{text}`, a `.fountain`/`.txt` file (multipart `file`, at most "
-                                f"{script.MAX_UPLOAD_MIB} MiB), or neither: the stored text."),
+                                f"{screenplay.MAX_UPLOAD_MIB} MiB), or neither: the stored text."),
     "assets.list_assets": Op("List assets", LIST, ref("Asset"), listing=assets.LISTING),
     "assets.search_assets": Op("Search assets by name, description and tags (q)", LIST, ref("Asset"),
                                listing=assets.LISTING),
@@ -433,7 +433,7 @@ OPERATIONS.update({
     "ai.sort_schedule": Op("The legacy sort: the proposal's scene order (nothing stored)", DATA, ref("FrontendSorted"),
                            body=propose.SCHEMA, partial=True, body_optional=True, note=FRONTEND_NOTE),
     "analysis.analyse_text": Op("The breakdown of a screenplay sent as text (the original frontend's path)", DATA,
-                                ref("Breakdown"), body={"text": script.BREAKDOWN_SCHEMA["text"]},
+                                ref("Breakdown"), body={"text": screenplay.BREAKDOWN_SCHEMA["text"]},
                                 note="As POST /script/breakdown without apply; the fields also at the top level."),
     "analysis.analyse_file": Op("The breakdown of an uploaded screenplay (the original frontend's path)", DATA,
                                 ref("Breakdown"), form={"file": FILE},

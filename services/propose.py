@@ -10,7 +10,8 @@ import time
 from decimal import Decimal
 
 from services import cast as cast_service
-from services import schedule, script
+from services import schedule, screenplay
+from services import scenes as scene_service
 from services.forecast import amount, money
 from services.solver import days as solver
 from utils.errors import ApiError, PreconditionFailed, ValidationError
@@ -54,7 +55,7 @@ SCHEMA = {
     "keepDays": Boolean(),
 }
 
-APPLY_QUERY = {"apply": script.Flag()}
+APPLY_QUERY = {"apply": screenplay.Flag()}
 
 
 def apply_flag(value):
@@ -83,7 +84,7 @@ def plan(fields, search_cap=None, available_weekdays=None, default_start=None):
         limit = min(limit, search_cap)
     document = get_store().read(schedule.SCHEDULE)
     settings = schedule.settings_of(document)
-    scenes = script.scenes()
+    scenes = scene_service.scenes()
     if not scenes:
         raise ApiError("The script has no scene to schedule: add scenes or break down a screenplay first",
                        errors={"script": "has no scene"})

@@ -14,7 +14,8 @@ import datetime
 from decimal import Decimal
 
 from services import cast as cast_service
-from services import dood, pages, script
+from services import dood, pages, scene_fields, script
+from services import scenes as scene_service
 from services.cast import DateList
 from utils import activity
 from utils.errors import ValidationError
@@ -62,14 +63,14 @@ class DayList(Field):
 
 class SceneIds(Field):
     def check(self, value):
-        if not isinstance(value, list) or len(value) > script.MAX_SCENES:
-            raise FieldError(f"must be a list of at most {script.MAX_SCENES} scene ids")
+        if not isinstance(value, list) or len(value) > scene_fields.MAX_SCENES:
+            raise FieldError(f"must be a list of at most {scene_fields.MAX_SCENES} scene ids")
         if not all(isinstance(item, str) and 0 < len(item) <= 50 for item in value):
             raise FieldError("every item must be a scene id (a string)")
         return value
 
     def json_schema(self):
-        return {"type": "array", "maxItems": script.MAX_SCENES, "items": {"type": "string", "minLength": 1, "maxLength": 50}}
+        return {"type": "array", "maxItems": scene_fields.MAX_SCENES, "items": {"type": "string", "minLength": 1, "maxLength": 50}}
 
 
 SETTINGS_SCHEMA = {
@@ -143,7 +144,7 @@ def build(days=None, settings=None, scenes=None, cast=None):
     document = get_store().read(SCHEDULE)
     days = document["days"] if days is None else days
     settings = settings_of(document) if settings is None else settings
-    scenes = script.scenes() if scenes is None else scenes
+    scenes = scene_service.scenes() if scenes is None else scenes
     cast = cast_service.cast_list(scenes) if cast is None else cast
     cast_ids = {member["key"]: member["castId"] for member in cast}
     unavailable = {member["castId"]: set(member["unavailable"]) for member in cast if member["unavailable"]}
@@ -210,7 +211,7 @@ def store_days(days, if_match=None, summary=None, settings=None):
 
 def clean_days(days, scenes=None):
     """Each day checked (``days[i].field`` named), every scene id known and placed once."""
-    known = {scene["id"] for scene in (script.scenes() if scenes is None else scenes)}
+    known = {scene["id"] for scene in (scene_service.scenes() if scenes is None else scenes)}
     errors, cleaned, seen = {}, [], {}
     for index, day in enumerate(days):
         where = f"days[{index}]"
@@ -244,7 +245,7 @@ def clean_days(days, scenes=None):
 
 
 def _write(fields, if_match, summary=None):
-    scenes = script.scenes()
+    scenes = scene_service.scenes()
     with get_store().transaction(SCHEDULE) as transaction:
         document = transaction.document(SCHEDULE)
         if if_match:

@@ -1,5 +1,6 @@
 """The VFX pipeline (SPEC §3 VFX): shots, and versions v001, v002... labelled by the server."""
 from services import assets, script
+from services import scenes as scene_service
 from services.records import Records, check_assignee, require_user, with_assignee, with_assignees
 from utils import activity, clock
 from utils.errors import Conflict, ValidationError
@@ -155,14 +156,14 @@ def _check_references(shots, fields, own_id=None):
         raise Conflict(f"A shot named {name!r} already exists", errors={"shotName": "already exists"})
     check_assignee(fields)
     scene_id = fields.get("sceneId")
-    if scene_id is not None and not script.scene_exists(scene_id):
+    if scene_id is not None and not scene_service.scene_exists(scene_id):
         raise ValidationError({"sceneId": f"no scene with id {scene_id} in the script"})
 
 
 def unlink_scenes(scene_ids):
     """Shots of deleted scenes keep working and point at no scene. Called after the script change
     is saved, under the VFX lock: a shot created meanwhile was checked against the old script and
-    is unlinked here too, and one created afterwards is refused by ``script.scene_exists``."""
+    is unlinked here too, and one created afterwards is refused by ``scenes.scene_exists``."""
     if not scene_ids:
         return
     with get_store().transaction("vfx") as transaction:

@@ -272,9 +272,9 @@ def test_multipart_without_a_file_is_a_400(client, auth):
 
 
 def test_an_uploaded_file_over_the_limit_is_a_413(client, auth, monkeypatch):
-    from services import script
-    assert script.MAX_UPLOAD == 5 * 1024 * 1024
-    monkeypatch.setattr(script, "MAX_UPLOAD", 1000)  # a 5 MiB body here would only test the test client
+    from services import screenplay
+    assert screenplay.MAX_UPLOAD == 5 * 1024 * 1024
+    monkeypatch.setattr(screenplay, "MAX_UPLOAD", 1000)  # a 5 MiB body here would only test the test client
     big = "INT. A - DAY\n\n" + "x" * 1000
     response = client.post("/api/script/breakdown", data={"file": (io.BytesIO(big.encode()), "big.fountain")},
                            headers=auth.headers("producer"), content_type="multipart/form-data")

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services import activity as events
-from services import budget, script
+from services import budget, scene_fields
 from services.openapi import query_of
 from tests.test_openapi import strategy  # values of a documented schema, for the validator's keywords
 from utils.errors import ValidationError
@@ -95,7 +95,7 @@ def test_the_download_documents_bytes_ranges_and_not_modified(doc):
 def test_scene_bodies_document_the_legacy_aliases(doc):
     body = doc["paths"]["/api/script/scenes"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert body["properties"]["timeOfDay"] == body["properties"]["day_night"]
-    assert body["properties"]["status"]["enum"] == list(script.SCENE_STATUSES)
+    assert body["properties"]["status"]["enum"] == list(scene_fields.SCENE_STATUSES)
 
 
 def test_a_broken_down_scene_has_no_id_but_a_stored_one_has(doc):

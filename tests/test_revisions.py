@@ -208,7 +208,7 @@ EDITOR = f"""
 import os, sys, time
 sys.path.insert(0, {str(ROOT)!r})
 from app import create_app
-from services import script
+from services import scenes
 app = create_app({{"DATA_DIR": sys.argv[1], "UPLOAD_DIR": sys.argv[1] + "-uploads", "AUTO_SEED": False,
                   "SECRET_KEY": {SECRET!r}, "JWT_SECRET_KEY": {SECRET!r}}})
 scene_id, edits = sys.argv[2], int(sys.argv[3])
@@ -217,7 +217,7 @@ while not os.path.exists(os.path.join(sys.argv[1], "go")):
     time.sleep(0.001)
 with app.app_context():
     for i in range(edits):
-        script.update_scene(scene_id, {{"notes": f"edit {{i:02d}}"}}, {{"id": "editor-" + scene_id}})
+        scenes.update_scene(scene_id, {{"notes": f"edit {{i:02d}}"}}, {{"id": "editor-" + scene_id}})
 """
 
 
