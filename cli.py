@@ -85,14 +85,7 @@ def check_data():
 @click.argument("directory", type=click.Path(file_okay=False))
 def export_data(directory):
     """Write the whole production as the JSON files the default backend keeps, into an empty DIR."""
-    from utils.storage import transfer
-    from utils.store import get_store
-
-    try:
-        counts = transfer.export_data(get_store(), directory)
-    except transfer.TransferError as exc:
-        _fail(str(exc))
-    click.echo(f"Exported {counts['documents']} files ({counts['records']} records) and {counts['events']} events to {directory}.")
+    _transfer("export_data", directory, "Exported", "to")
 
 
 @click.command("import-data")
@@ -100,11 +93,17 @@ def export_data(directory):
 @click.argument("directory", type=click.Path(exists=True, file_okay=False))
 def import_data(directory):
     """Load a production exported with export-data (or a data directory) into empty storage."""
+    _transfer("import_data", directory, "Imported", "from")
+
+
+def _transfer(action, directory, verb, preposition):
+    """Run ``utils.storage.transfer.<action>`` between the store and ``directory`` and say what moved."""
     from utils.storage import transfer
     from utils.store import get_store
 
     try:
-        counts = transfer.import_data(get_store(), directory)
+        counts = getattr(transfer, action)(get_store(), directory)
     except transfer.TransferError as exc:
         _fail(str(exc))
-    click.echo(f"Imported {counts['documents']} files ({counts['records']} records) and {counts['events']} events from {directory}.")
+    click.echo(f"{verb} {counts['documents']} files ({counts['records']} records) and {counts['events']} events "
+               f"{preposition} {directory}.")
