@@ -8,17 +8,20 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.serving import WSGIRequestHandler
 
 import cli
-import routes
-from services import auth as auth_service
-from services import budget as budget_service
-from services import deliverables as deliverables_service
+from routes import (activity as activity_routes, ai, analysis, analytics, assets, auth as auth_routes, budget,
+                    distribution, meta, schedule, script, tasks, users, vfx)
 from services import demo
-from services import schedule as schedule_service
-from services import script as script_service
-from utils import activity, auth, errors, serialise, settings, store, uploads
+from utils import activity, auth, domains, errors, serialise, settings, store, uploads
 from utils.requests import JSON_LIMIT
 
 log = logging.getLogger("prodsight")
+
+# Every domain, once (utils/domains.py). The order is the demo production's: users before the tasks
+# assigned to them, the script before the shots and the schedule made of its scenes, assets before
+# the deliverables made of them.
+DOMAINS = (meta.domain, auth_routes.domain, users.domain, tasks.domain, script.domain, vfx.domain, budget.domain,
+           assets.domain, distribution.domain, schedule.domain, ai.domain, analysis.domain, analytics.domain,
+           activity_routes.domain)
 
 
 def create_app(config=None):
@@ -37,12 +40,7 @@ def create_app(config=None):
     settings.settle_secrets(app.config, data_store)
     with app.app_context():
         auth.init_app(app)
-        auth_service.init_app(app)
-        budget_service.init_app(app)  # budget.json is a document, claimed before register_documents
-        script_service.register(data_store)  # its own documents, before the rest are claimed
-        deliverables_service.init_app(app)  # guards the assets its deliverables are made of
-        schedule_service.register(data_store)
-        register_documents(data_store)
+        domains.init_app(app, DOMAINS)
         _report_store_problems(data_store)
         _warn_about_demo_password()
 
@@ -55,19 +53,11 @@ def create_app(config=None):
     )
     errors.register_error_handlers(app)
     activity.init_app(app)
-    routes.register_blueprints(app)
     cli.init_app(app)
     _limit_json_bodies(app)
     _seed_on_first_request(app)
     _harden_answers(app)
     return app
-
-
-def register_documents(data_store):
-    """Every domain collection the store knows, so check-data and seeding see all of them."""
-    for name in demo.DOMAIN_FILES:
-        if name not in data_store.names:
-            data_store.register(name)
 
 
 def _report_store_problems(data_store):

@@ -6,6 +6,8 @@ from services import ai_schedule
 from utils.auth import requires
 from utils.requests import json_body
 from utils.responses import count, ok_bare
+from services.openapi import ai as api
+from utils.domains import Domain
 
 bp = Blueprint("ai", __name__, url_prefix="/ai")
 
@@ -42,3 +44,6 @@ def schedule_analysis():
 def sort_schedule():
     answer = ai_schedule.sort(json_body(optional=True), _cap())
     return ok_bare(answer, f"Scenes sorted: {count(answer['total_scenes'], 'scene')} (nothing stored)")
+
+
+domain = Domain(bp, operations=api.OPERATIONS, components=api.SCHEMAS)

@@ -6,6 +6,8 @@ from utils.auth import requires
 from utils.errors import ValidationError
 from utils.requests import json_body
 from utils.responses import count, ok_bare
+from services.openapi import ai as api
+from utils.domains import Domain
 
 bp = Blueprint("analysis", __name__, url_prefix="/analysis")
 
@@ -29,3 +31,6 @@ def analyse_file():
     file = request.files.get("file") if request.mimetype == "multipart/form-data" else None
     upload = (file.filename, file.stream) if file else ("", None)
     return _answer(screenplay_service.breakdown({}, upload, None, g.user)[0])
+
+
+domain = Domain(bp, operations=api.ANALYSIS_OPERATIONS)

@@ -5,6 +5,9 @@ from utils import downloads, uploads
 from utils.auth import requires
 from utils.errors import ApiError
 from utils.responses import ok_list, ok_resource
+from services import demo
+from services.openapi import assets as api
+from utils.domains import Domain, Entity
 
 bp = Blueprint("assets", __name__, url_prefix="/assets")
 
@@ -52,3 +55,8 @@ def download(filename):
 def delete_asset(asset_id):
     asset = assets_service.delete_asset(asset_id, g.user, request.headers.get("If-Match"))
     return ok_resource(asset, "Asset deleted")
+
+
+domain = Domain(bp, collections=(assets_service.ASSETS,), schemas={assets_service.ASSETS: assets_service.STORED_SCHEMA},
+                checks=(assets_service.file_problems,), seed=demo.seed_assets, entities=(Entity("asset", "asset"),),
+                operations=api.OPERATIONS, components=api.SCHEMAS)

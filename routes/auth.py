@@ -5,6 +5,9 @@ from services.users import public
 from utils.auth import PUBLIC, SIGNED_IN, requires
 from utils.requests import json_body
 from utils.responses import ok
+from services.openapi import auth as api
+from utils.auth import REVOKED
+from utils.domains import Domain
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 NO_STORE = {"Cache-Control": "no-store"}  # answers that carry tokens are kept by no cache (SPEC §3 Auth)
@@ -33,3 +36,7 @@ def refresh():
 def logout():
     auth_service.logout(g.token, json_body(optional=True))
     return ok(None, "Logged out")
+
+
+domain = Domain(bp, internal={auth_service.ATTEMPTS: dict, REVOKED: dict},
+                operations=api.OPERATIONS, components=api.SCHEMAS)

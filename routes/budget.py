@@ -4,6 +4,9 @@ from services import budget as budget_service
 from utils.auth import requires
 from utils.requests import json_body
 from utils.responses import count, ok, ok_list, ok_resource
+from services import demo
+from services.openapi import budget as api
+from utils.domains import Domain, Entity
 
 bp = Blueprint("budget", __name__, url_prefix="/budget")
 
@@ -57,3 +60,12 @@ def add_entry():
 def get_forecast():
     result = budget_service.get_forecast(request.args.get("asOf"))
     return ok(result, f"Budget forecast as of {result['asOf']}")
+
+
+domain = Domain(bp, documents={budget_service.BUDGET: budget_service.empty_budget},
+                checks=(budget_service.check_data,), seed=demo.seed_budget,
+                entities=(Entity("budget", "the budget settings"),
+                          Entity("budget_category", "budget category", labelled=False,
+                                 phrase=budget_service.category_phrase),
+                          Entity("budget_entry", "ledger entry", phrase=budget_service.entry_phrase)),
+                operations=api.OPERATIONS, components=api.SCHEMAS)

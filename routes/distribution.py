@@ -7,6 +7,9 @@ from utils import clock
 from utils.auth import requires
 from utils.requests import json_body
 from utils.responses import cached, count, ok, ok_list, ok_resource
+from services import demo, releases
+from services.openapi import distribution as api
+from utils.domains import Domain, Entity
 
 bp = Blueprint("distribution", __name__)
 
@@ -104,3 +107,12 @@ def delete_deliverable(deliverable_id):
 def calendar():
     return cached(lambda: ok_list(distribution_service.calendar(request.args), "calendar entry", "calendar entries"),
                   DEPENDS, _today())
+
+
+domain = Domain(bp, collections=(releases.RELEASES, deliverables_service.DELIVERABLES),
+                schemas={releases.RELEASES: releases.STORED_SCHEMA,
+                         deliverables_service.DELIVERABLES: deliverables_service.STORED_SCHEMA},
+                checks=(deliverables_service.check_data,), seed=demo.seed_distribution,
+                entities=(Entity("release", "release window", phrase=releases.phrase),
+                          Entity("deliverable", "deliverable", phrase=deliverables_service.phrase)),
+                operations=api.OPERATIONS, components=api.SCHEMAS, setup=deliverables_service.watch_assets)

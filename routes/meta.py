@@ -12,6 +12,8 @@ from utils.responses import ok
 VERSION = "1.0.0"
 # Swagger UI's files come from the installed flask-swagger-ui package: nothing from a CDN.
 SWAGGER_UI_DIST = files("flask_swagger_ui") / "dist"
+from services.openapi import meta as api
+from utils.domains import Domain
 
 bp = Blueprint("meta", __name__, template_folder="templates")
 
@@ -37,7 +39,7 @@ def docs():
 @bp.get("/docs/<filename>")
 @requires(PUBLIC)
 def docs_file(filename):
-    if filename not in openapi.DOCS_FILES:
+    if filename not in api.DOCS_FILES:
         raise NotFound(f"No docs file named {filename}")
     response = Response(_docs_file(filename), mimetype=mimetypes.guess_type(filename)[0])
     response.cache_control.max_age = 3600
@@ -48,3 +50,6 @@ def docs_file(filename):
 def _docs_file(filename):
     """A few static files of an installed package: read once, kept in memory."""
     return (SWAGGER_UI_DIST / filename).read_bytes()
+
+
+domain = Domain(bp, operations=api.OPERATIONS, components=api.SCHEMAS)

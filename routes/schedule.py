@@ -8,6 +8,9 @@ from utils.listing import query
 from utils.requests import json_body
 from utils.responses import cached, count, ok, ok_list, ok_resource
 from utils.validation import validate_query
+from services import demo
+from services.openapi import schedule as api
+from utils.domains import Domain, Entity
 
 bp = Blueprint("schedule", __name__, url_prefix="/schedule")
 
@@ -77,3 +80,9 @@ def get_call_sheet(day):
 def print_stripboard():
     validate_query(request.args, schedule_pdf.BOARD_QUERY)
     return downloads.generated(schedule_pdf.stripboard(schedule.build(), schedule.title()), "stripboard.pdf", "application/pdf")
+
+
+domain = Domain(bp, documents={schedule.SCHEDULE: schedule.empty_schedule, cast.CAST: cast.empty_cast},
+                checks=(schedule.check_data, cast.check_data), seed=demo.seed_schedule,
+                entities=(Entity("schedule", "the schedule"), Entity("cast_member", "cast member")),
+                operations=api.OPERATIONS, components=api.SCHEMAS)

@@ -7,6 +7,9 @@ from utils import uploads
 from utils.auth import requires
 from utils.requests import json_body
 from utils.responses import count, ok, ok_list, ok_resource
+from services import demo, revisions
+from services.openapi import script as api
+from utils.domains import Domain, Entity
 
 bp = Blueprint("script", __name__, url_prefix="/script")
 
@@ -112,3 +115,10 @@ def _breakdown(body, upload):
         return ok_resource(result, f"Breakdown applied: {count(result['totalScenes'], 'scene')} as version "
                                    f"{result['version']} ({result['revisionColor']})", status=201)
     return ok(result, f"Breakdown: {count(result['totalScenes'], 'scene')}")
+
+
+domain = Domain(bp, documents={script_service.SCRIPT: script_service.empty_script},
+                internal={revisions.INDEX: revisions.empty_index},
+                checks=(script_service.check_data,), seed=demo.seed_script,
+                entities=(Entity("scene", "scene", moved_by_status=True), Entity("script", "the script")),
+                operations=api.OPERATIONS, components=api.SCHEMAS)

@@ -4,6 +4,9 @@ from services import tasks as tasks_service
 from utils.auth import requires
 from utils.requests import json_body
 from utils.responses import cached, ok_list, ok_resource
+from services import demo
+from services.openapi import tasks as api
+from utils.domains import Domain, Entity
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 
@@ -46,3 +49,8 @@ def update_task(task_id):
 @requires("tasks:write")
 def delete_task(task_id):
     return ok_resource(tasks_service.delete_task(task_id, request.headers.get("If-Match")), "Task deleted")
+
+
+domain = Domain(bp, collections=(tasks_service.TASKS,), schemas={tasks_service.TASKS: tasks_service.STORED_SCHEMA},
+                seed=demo.seed_tasks, entities=(Entity("task", "task", moved_by_status=True),),
+                operations=api.OPERATIONS, components=api.SCHEMAS)

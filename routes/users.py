@@ -4,6 +4,9 @@ from services import users as users_service
 from utils.auth import requires
 from utils.requests import json_body
 from utils.responses import ok, ok_list, ok_resource
+from services import demo
+from services.openapi import users as api
+from utils.domains import Domain, Entity
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 
@@ -38,3 +41,8 @@ def update_user(user_id):
 def delete_user(user_id):
     users_service.delete_user(user_id, g.user, request.headers.get("If-Match"))
     return ok(None, "User deleted")
+
+
+domain = Domain(bp, collections=(users_service.USERS,), schemas={users_service.USERS: users_service.STORED_SCHEMA},
+                checks=(users_service.check_data,), seed=demo.seed_users, entities=(Entity("user", "user"),),
+                operations=api.OPERATIONS, components=api.SCHEMAS)

@@ -5,6 +5,9 @@ from utils import uploads
 from utils.auth import requires
 from utils.requests import json_body
 from utils.responses import cached, ok_list, ok_resource
+from services import demo
+from services.openapi import vfx as api
+from utils.domains import Domain, Entity
 
 bp = Blueprint("vfx", __name__, url_prefix="/vfx")
 
@@ -56,3 +59,10 @@ def add_version(shot_id):
     with uploads.receive() as received:
         shot = vfx_service.add_version_with_file(shot_id, received, g.user)
     return ok_resource(shot, "Version added", status=201)
+
+
+domain = Domain(bp, collections=(vfx_service.SHOTS,), schemas={vfx_service.SHOTS: vfx_service.STORED_SCHEMA},
+                checks=(vfx_service.check_data,), seed=demo.seed_vfx,
+                entities=(Entity("vfx_shot", "VFX shot", moved_by_status=True),
+                          Entity("vfx_version", "VFX shot", phrase=vfx_service.version_phrase)),
+                operations=api.OPERATIONS, components=api.SCHEMAS)

@@ -7,20 +7,25 @@ for ``X-Total-Count``.
 """
 import itertools
 
-from utils import activity
+from utils import activity, domains
 from utils.errors import ValidationError
 from utils.eventlog import parse_id
 from utils.listing import Page, paging
 from utils.validation import Enum, QueryDate, String, validate_query
 
 EXACT = ("entityId", "actorId")
-QUERY = {  # the filters; page and per_page are the list conventions
-    "entity": Enum(activity.ENTITIES), "action": Enum(activity.ACTIONS),
+FILTERS = {  # the filters beside `entity` (whose values the domains declare); page and per_page are the list conventions
+    "action": Enum(activity.ACTIONS),
     **{name: String(strip=False, max_len=100) for name in EXACT},  # an id or a category name: short
     "from": QueryDate(), "to": QueryDate(),  # UTC dates of `at`, inclusive
     # Event ids are decimal counters: a bound on the length keeps int() away from a 10,000-digit string.
     "after": String(strip=False, max_len=20, pattern=r"[0-9]+", hint="must be the id of an event in the log"),
 }
+
+
+def query():
+    """The filters a client may send: ``entity`` takes the entities of the registered domains."""
+    return {"entity": Enum(domains.entities()), **FILTERS}
 
 
 def list_events(args):
@@ -62,7 +67,7 @@ def _matches(event, filters):
 
 def _filters(args):
     """The filters asked for, checked; a bad value is a 400 naming the parameter."""
-    filters = validate_query(args, QUERY)
+    filters = validate_query(args, query())
     if "after" in filters:
         after = parse_id(filters["after"])
         last = activity.event_log().last()
@@ -71,3 +76,9 @@ def _filters(args):
                                   message="Invalid query parameters")
         filters["after"] = after
     return filters
+
+
+def check_data():
+    """For check-data: lines of the log that do not parse (a torn last line is cut at startup)."""
+    log = activity.event_log()
+    return [f"{log.filename} line {number}: {problem}" for number, problem in log.damaged_lines()]

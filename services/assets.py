@@ -120,7 +120,8 @@ def present(asset):
     return {**asset, "url": f"/api/assets/download/{asset['filename']}"}
 
 
-records = Records("assets", "Asset", present, entity="asset")
+ASSETS = "assets"
+records = Records(ASSETS, "Asset", present, entity="asset")
 
 
 def list_assets(args):

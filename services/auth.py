@@ -24,10 +24,6 @@ LOGIN_SCHEMA = {
 LOGOUT_SCHEMA = {"refresh_token": String(min_len=1, max_len=8192)}
 
 
-def init_app(_app):
-    get_store().register(ATTEMPTS, dict)
-
-
 def login(body):
     fields = validate(body, LOGIN_SCHEMA, ignored=frozenset())
     login_name = fields.get("username") or fields.get("email")

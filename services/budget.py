@@ -7,6 +7,7 @@ and what remains is derived from it on every read and never stored.
 """
 import copy
 
+from services import integrity
 from services.forecast import amount, forecast, money, percent, spent_by_category
 from utils import activity, clock
 from utils.errors import Conflict, PreconditionFailed, ValidationError
@@ -74,11 +75,6 @@ AS_OF_QUERY = {"asOf": QueryDate()}  # absent: today (UTC)
 def empty_budget():
     # startDate/endDate are absent until set: the store checks top-level types against this shape.
     return {"currency": "USD", "categories": [], "seq": 0, "entries": []}
-
-
-def init_app(_app):
-    """Claim ``budget.json`` as the budget document before unclaimed files default to record collections."""
-    get_store().register(BUDGET, empty_budget)
 
 
 # -- reads ----------------------------------------------------------------------------------
@@ -245,3 +241,59 @@ def _present_entries(document):
 
 def _present_entry(entry):
     return {**entry, "amount": money(amount(entry["amount"]))}
+
+
+# -- the activity log's words for budget changes ------------------------------------------------
+def category_phrase(change):
+    """ "raised Camera from 1,000.00 to 2,000.00", "renamed budget category A to B" (else None)."""
+    changes = change.changes
+    if change.action == "update" and set(changes) == {"budgeted"}:
+        old, new = changes["budgeted"]["from"], changes["budgeted"]["to"]
+        verb = "cut" if (new or 0) < (old or 0) else "raised"
+        return f"{verb} {change.entity_id} from {_money(old)} to {_money(new)}"
+    if change.action == "update" and "name" in changes:
+        return f"renamed budget category {changes['name']['from']} to {changes['name']['to']}"
+    return None
+
+
+def entry_phrase(change):
+    """ "recorded 1,249.75 on Post-production: Backup drives" for a new ledger entry (else None)."""
+    if change.action != "create":
+        return None
+    after = change.after
+    return f"recorded {_money(after.get('amount'))} on {after.get('category')}: {after.get('description', '')}".rstrip(": ")
+
+
+def _money(value):
+    return f"{amount(value or 0):,.2f}"
+
+
+# -- integrity ------------------------------------------------------------------------------------
+def check_data():
+    """For check-data: settings, categories and ledger entries fit their schemas; names and ids are
+    unique; every entry's category exists."""
+    store = get_store()
+    document, filename = store.read(BUDGET), store.filename(BUDGET)
+    settings = {name: document[name] for name in SETTINGS_SCHEMA if name in document}
+    problems = integrity.schema_problems(f"{filename} settings", settings, SETTINGS_SCHEMA)
+    names = set()
+    for index, category in enumerate(document["categories"], start=1):
+        where = f"{filename} category {index}"
+        problems += integrity.schema_problems(where, category, STORED_CATEGORY_SCHEMA)
+        name = category.get("name") if isinstance(category, dict) else None
+        if str(name).lower() in {str(n).lower() for n in names}:
+            problems.append(f"{where}: name {name!r} is used twice")
+        names.add(name)
+    ids = set()
+    for index, entry in enumerate(document["entries"], start=1):
+        where = f"{filename} ledger entry {index}"
+        problems += integrity.schema_problems(where, entry, STORED_ENTRY_SCHEMA)
+        if not isinstance(entry, dict):
+            continue
+        entry_id = str(entry.get("id"))
+        if not entry_id.isdigit() or int(entry_id) > document["seq"] or entry_id in ids:
+            problems.append(f"{where}: id {entry_id} is repeated or not below the document's seq ({document['seq']})")
+        ids.add(entry_id)
+        if entry.get("category") not in names:
+            problems.append(f"{where}: category {entry.get('category')!r} does not exist")
+    return problems

@@ -57,8 +57,8 @@ DOOD_LISTING = ListSpec(text=("character", "actor"), sortable=("castId", "charac
 DEFAULTS = {"castId": None, "actor": "", "userId": None, "dailyRate": 0, "unavailable": []}
 
 
-def register(store):
-    store.register(CAST, lambda: {"members": {}})
+def empty_cast():
+    return {"members": {}}
 
 
 def key(name):

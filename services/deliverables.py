@@ -8,7 +8,7 @@ with the assets service (``assets.on_delete``), so assets never imports distribu
 """
 import datetime
 
-from services import assets, releases
+from services import assets, integrity, releases
 from services.records import Records
 from utils import activity, clock
 from utils.errors import Conflict, ValidationError
@@ -245,7 +245,8 @@ def _clear(field, value):
                 deliverable.update({field: None}, updatedAt=clock.timestamp())
 
 
-def init_app(_app):
+def watch_assets(_app):
+    """The domain's hook on assets: one a deliverable is made of is kept, or let go of (services/assets)."""
     assets.on_delete(guard=refuse_asset_delete, forget=forget_asset)
 
 
@@ -262,3 +263,31 @@ def _check_references(fields, where=""):
     if fields.get("assetId") is not None and not assets.exists(fields["assetId"]):
         raise ValidationError({f"{where}assetId": f"no asset with id {fields['assetId']}"})
 
+
+
+def check_data():
+    """For check-data: deliverables whose releaseId or assetId names nothing (a crash between a
+    delete and its unlinking), and submitted ones without an asset."""
+    windows, asset_ids = integrity.ids(releases.RELEASES), integrity.ids("assets")
+    problems = []
+    for key, item in integrity.records(DELIVERABLES):
+        where = f"{get_store().filename(DELIVERABLES)} record {key}"
+        if item.get("releaseId") not in (None, *windows):
+            problems.append(f"{where}: releaseId {item['releaseId']} names no release window")
+        if item.get("assetId") not in (None, *asset_ids):
+            problems.append(f"{where}: assetId {item['assetId']} names no asset")
+        elif item.get("assetId") is None and item.get("approvalStatus") in IN_REVIEW:
+            problems.append(f"{where}: {item['approvalStatus']} without an asset")
+    return problems
+
+
+# A deliverable's approval move, as the verb of its event's summary ("approved deliverable 7 "Stereo mix"").
+APPROVAL_VERBS = {("not_submitted", "pending"): "submitted", ("rejected", "pending"): "resubmitted",
+                  ("pending", "approved"): "approved", ("pending", "rejected"): "rejected"}
+
+
+def phrase(change):
+    if change.action == "update" and "approvalStatus" in change.changes:
+        move = change.changes["approvalStatus"]
+        return f"{APPROVAL_VERBS.get((move['from'], move['to']), 'moved')} {change.subject}"
+    return None

@@ -12,14 +12,10 @@ from flask import current_app
 
 from services import assets, budget, cast, deliverables, distribution, fountain, schedule, script, tasks, vfx
 from services import users as users_service
-from utils import clock, uploads
+from utils import clock, domains, uploads
 from utils.store import get_store
 
 log = logging.getLogger("prodsight")
-
-# Files whose presence means the data directory already holds a production.
-DOMAIN_FILES = ("users", "tasks", "budget", "script", "vfx", "assets")
-DOMAIN_FILES += ("releases", "deliverables")
 
 DEMO_USERS = (
     ("producer", "Maya Producer", "Producer"),
@@ -39,7 +35,7 @@ class NotEmptyError(RuntimeError):
 
 
 def is_empty():
-    return not any(get_store().exists(name) for name in DOMAIN_FILES)
+    return not any(get_store().exists(name) for name in domains.production_names())
 
 
 def seed_demo():
@@ -98,41 +94,63 @@ def warn_if_default_password():
                     "their passwords before sharing this server", password)
 
 
+class Demo:
+    """What the domains' seed steps share, in the order ``create_app`` lists the domains: the
+    people (by username) once users are seeded, the scene ids (by number) once the script is."""
+
+    def __init__(self, password):
+        self.password = password
+        self.today = datetime.date.fromisoformat(clock.today())
+        self.people = {}
+        self.scene_ids = {}
+
+    @property
+    def producer(self):
+        return self.people["producer"]
+
+    def day(self, offset):
+        """The date ``offset`` days from today, as stored."""
+        return (self.today + datetime.timedelta(days=offset)).isoformat()
+
+
 def _seed():
-    password = current_app.config["DEMO_PASSWORD"]
-    people = {}
+    demo = Demo(current_app.config["DEMO_PASSWORD"])
+    for domain in domains.registered():
+        if domain.seed:
+            domain.seed(demo)
+    log.info("Seeded the demo production: log in as producer, director, pm, crew, vfx or distribution")
+
+
+def seed_users(demo):
     for username, name, role in DEMO_USERS:
-        people[username] = users_service.create_user({
+        demo.people[username] = users_service.create_user({
             "username": username, "name": name, "role": role,
-            "email": f"{username}@prodsight.example", "password": password,
+            "email": f"{username}@prodsight.example", "password": demo.password,
         }, schema=users_service.DEMO_SCHEMA)
-    producer = people["producer"]
-    today = datetime.date.fromisoformat(clock.today())
+
+
+def seed_tasks(demo):
     for title, status, priority, category, who, due_in, hours in DEMO_TASKS:
         tasks.create_task({
             "title": title, "status": status, "priority": priority, "category": category,
-            "assigneeId": people[who]["id"] if who else None,
-            "dueDate": (today + datetime.timedelta(days=due_in)).isoformat(), "estimatedHours": hours,
-        }, producer)
-    scene_ids = _seed_script(people, today, producer)
+            "assigneeId": demo.people[who]["id"] if who else None, "dueDate": demo.day(due_in),
+            "estimatedHours": hours,
+        }, demo.producer)
+
+
+def seed_vfx(demo):
     for offset, (name, status, complexity, priority, who, description, versions) in enumerate(DEMO_SHOTS):
         shot = vfx.create_shot({
             "shotName": name, "status": status, "complexity": complexity, "priority": priority,
-            "sceneId": scene_ids[DEMO_SHOT_SCENES[offset]],
-            "assigneeId": people[who]["id"] if who else None, "description": description,
-            "dueDate": (today + datetime.timedelta(days=7 * (offset + 1))).isoformat(),
-            "estimatedHours": 8 * (offset + 2),
-        }, producer)
+            "sceneId": demo.scene_ids[DEMO_SHOT_SCENES[offset]],
+            "assigneeId": demo.people[who]["id"] if who else None, "description": description,
+            "dueDate": demo.day(7 * (offset + 1)), "estimatedHours": 8 * (offset + 2),
+        }, demo.producer)
         for number, version_status in enumerate(versions, start=1):
             vfx.add_version(shot["id"], {
                 "status": version_status, "notes": f"Round {number} for {name}",
                 "fileSize": 250_000_000 * number,
-            }, people["vfx"])
-    _seed_budget(people, today, producer)
-    _seed_assets(people, today, producer)
-    _seed_distribution(people, today)
-    _seed_schedule(scene_ids, today)
-    log.info("Seeded the demo production: log in as producer, director, pm, crew, vfx or distribution")
+            }, demo.people["vfx"])
 
 
 # The demo budget: a production of 90 days, day 46 today. (name, budgeted)
@@ -167,16 +185,13 @@ DEMO_LEDGER = (
 )
 
 
-def _seed_budget(people, today, producer):
-    def day(offset):
-        return (today + datetime.timedelta(days=offset)).isoformat()
-
-    budget.update_settings({"currency": "USD", "startDate": day(DEMO_START), "endDate": day(DEMO_END)})
+def seed_budget(demo):
+    budget.update_settings({"currency": "USD", "startDate": demo.day(DEMO_START), "endDate": demo.day(DEMO_END)})
     for name, budgeted in DEMO_CATEGORIES:
         budget.put_category(name, {"budgeted": budgeted})
     for offset, amount, category, description in DEMO_LEDGER:
-        budget.add_entry({"date": day(offset), "amount": amount, "category": category,
-                          "description": description}, people["pm"] if amount < 20_000 else producer)
+        budget.add_entry({"date": demo.day(offset), "amount": amount, "category": category,
+                          "description": description}, demo.people["pm"] if amount < 20_000 else demo.producer)
 
 
 DEMO_SCREENPLAY = """Title: The Harbour Line
@@ -276,17 +291,14 @@ DEMO_RUNTIMES = {1: 2.5, 2: 3, 3: 4, 4: 1.5, 5: 3.5, 6: 2, 7: 4.5, 8: 1, 9: 2}
 DEMO_SHOT_SCENES = (1, 3, 5, 6, 7)  # the scene number of each demo shot, in DEMO_SHOTS order
 
 
-def _seed_script(people, today, producer):
-    """The demo screenplay, broken down into its nine scenes; returns scene ids by scene number."""
+def seed_script(demo):
+    """The demo screenplay, broken down into its nine scenes (their ids kept by scene number)."""
     parsed = fountain.breakdown(DEMO_SCREENPLAY)
     scenes = [{**fields, **DEMO_SCENE_DETAILS.get(fields["scene_number"], {}),
                "estimated_runtime_minutes": DEMO_RUNTIMES[fields["scene_number"]],
                "page_eighths": int(DEMO_RUNTIMES[fields["scene_number"]] * 8)} for fields in parsed["scenes"]]
-    seeded = script.seed(parsed["title"], scenes, DEMO_SCREENPLAY, producer)
-    return {scene["scene_number"]: scene["id"] for scene in seeded["scenes"]}
-
-
-    log.info("Seeded the demo production: log in as producer, director, pm, crew, vfx or distribution")
+    seeded = script.seed(parsed["title"], scenes, DEMO_SCREENPLAY, demo.producer)
+    demo.scene_ids.update((scene["scene_number"], scene["id"]) for scene in seeded["scenes"])
 
 
 # -- assets: small files generated here, so the demo needs no binary file in the repository --------
@@ -342,19 +354,19 @@ def _pdf(lines):
     return out
 
 
-def _seed_assets(people, today, producer):
+def seed_assets(demo):
     files = (
         ("director", "SC01_harbour_storyboard.png", _png(48, 32, _storyboard_pixel),
          {"category": "storyboard", "description": "Storyboard frame: the harbour at dusk", "tags": "harbour, dusk"}),
         ("pm", "call_sheet_day_01.pdf", _pdf(CALL_SHEET_LINES),
-         {"category": "call_sheet", "description": f"Call sheet for shoot day 1 ({today.isoformat()})",
+         {"category": "call_sheet", "description": f"Call sheet for shoot day 1 ({demo.day(0)})",
           "tags": "schedule, day 1"}),
         ("producer", "the_harbour_line.fountain", DEMO_SCREENPLAY.encode("utf-8"),
          {"category": "script", "description": "The screenplay, in Fountain", "tags": "screenplay"}),
     )
     for who, name, data, fields in files:
         with uploads.from_bytes(name, data) as upload:
-            assets.upload(uploads.Received(fields, [("file", upload)]), people.get(who, producer))
+            assets.upload(uploads.Received(fields, [("file", upload)]), demo.people[who])
 
 
 # -- distribution: a theatrical and an SVOD window, and the theatrical window's feature checklist ----
@@ -391,12 +403,8 @@ def _key_art_pixel(x, y):
     return (10, 20 + y, 60 + y)
 
 
-def _seed_distribution(people, today):
-    dana = people["distribution"]
-
-    def day(offset):
-        return (today + datetime.timedelta(days=offset)).isoformat()
-
+def seed_distribution(demo):
+    dana, day = demo.people["distribution"], demo.day
     windows = []
     for name, territory, platform, license_type, start, end, exclusive, price, deadlines, notes in DEMO_WINDOWS:
         windows.append(distribution.create_window({
@@ -423,7 +431,7 @@ def _seed_distribution(people, today):
         deliverables.update_deliverable(deliverable_id, {"assetId": asset["id"]}, dana)
         for status, who, note in moves:
             body = {"approvalStatus": status, **({"note": note} if note else {})}
-            deliverables.update_deliverable(deliverable_id, body, people[who])
+            deliverables.update_deliverable(deliverable_id, body, demo.people[who])
 # -- the schedule: a cast with rates, and five shooting days from next Monday (two scenes in the boneyard)
 DEMO_CAST = {  # character -> (actor, daily rate)
     "MARA": ("Ines Marlow", 2500), "OLSEN": ("Henrik Dahl", 1200), "CAPTAIN REYES": ("Rafael Ortega", 1800),
@@ -438,10 +446,10 @@ DEMO_DAYS = (  # (scene numbers, call time, note); scenes 6 and 8 wait in the bo
 )
 
 
-def _seed_schedule(scene_ids, today):
+def seed_schedule(demo):
     for character, (actor, rate) in DEMO_CAST.items():
         cast.update_member(character, {"actor": actor, "dailyRate": rate})
-    monday = today + datetime.timedelta(days=7 - today.weekday())
+    monday = demo.today + datetime.timedelta(days=7 - demo.today.weekday())
     schedule.update({"startDate": monday.isoformat(), "daysOff": ["Saturday", "Sunday"], "days": [
-        {"sceneIds": [scene_ids[number] for number in numbers], "callTime": call, "note": note}
+        {"sceneIds": [demo.scene_ids[number] for number in numbers], "callTime": call, "note": note}
         for numbers, call, note in DEMO_DAYS]})

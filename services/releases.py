@@ -188,3 +188,10 @@ def conflict(one, other):
             and one["startDate"] <= (other.get("endDate") or FOREVER)
             and other["startDate"] <= (one.get("endDate") or FOREVER))
 
+
+
+def phrase(change):
+    """The activity log's words for cancelling a window and lifting the cancellation."""
+    if change.action == "update" and "cancelled" in change.changes:
+        return f"{'cancelled' if change.changes['cancelled']['to'] else 'reinstated'} {change.subject}"
+    return None

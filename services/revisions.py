@@ -20,8 +20,8 @@ ENTRY_FIELDS = ("version", "revisionColor", "lastModified", "modifiedBy", "summa
 ENTRIES = "items"  # the index document's list of entries, oldest first
 
 
-def register(store):
-    store.register(INDEX, lambda: {ENTRIES: []})
+def empty_index():
+    return {ENTRIES: []}
 
 
 def color(version):

@@ -91,10 +91,8 @@ DAY_DERIVED = frozenset({"day", "date", "strips", "eighths", "pages", "overCapac
 DEPENDS = (SCHEDULE, cast_service.CAST, script.SCRIPT, "users")  # what a built board is made of
 
 
-def register(store):
-    """Declare ``schedule.json`` and ``cast.json`` as documents (not record collections)."""
-    store.register(SCHEDULE, lambda: {"days": []})
-    cast_service.register(store)
+def empty_schedule():
+    return {"days": []}
 
 
 # -- building -------------------------------------------------------------------------------

@@ -41,11 +41,8 @@ SCRIPT_SCHEMA = {"title": String(max_len=300), "scenes": SceneList()}
 VERSIONS_LISTING = ListSpec()  # newest first; paging only
 
 
-def register(store):
-    """Declare the script's own documents (before the app claims the rest as record collections)."""
-    store.register(SCRIPT, lambda: {"title": "", "version": "1", "revisionColor": revisions.color(1),
-                                    "seq": 0, "scenes": [], "textHash": ""})
-    revisions.register(store)
+def empty_script():
+    return {"title": "", "version": "1", "revisionColor": revisions.color(1), "seq": 0, "scenes": [], "textHash": ""}
 
 
 # -- reading -------------------------------------------------------------------------------------

@@ -29,7 +29,8 @@ LISTING = ListSpec(
               "estimatedHours", "createdAt", "updatedAt"),
 )
 
-records = Records("tasks", "Task", with_assignee, entity="task")
+TASKS = "tasks"
+records = Records(TASKS, "Task", with_assignee, entity="task")
 DEPENDS = ("tasks", "users")  # what a task as clients see it is made of (assignee: the user's name)
 
 

@@ -2,6 +2,7 @@
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from services import integrity
 from services.records import Records
 from utils import clock
 from utils.durable import off_the_loop
@@ -264,3 +265,12 @@ def _check_unique(users, fields, except_id=None):
             raise Conflict("Username already taken", errors={"username": "already taken"})
         if "email" in fields and other["email"] == fields["email"]:
             raise Conflict("Email already in use", errors={"email": "already in use"})
+
+
+def check_data():
+    """For check-data: records whose assigneeId names no user (a crash between deleting a user and
+    unassigning)."""
+    user_ids = integrity.ids(USERS)
+    return [f"{get_store().filename(name)} record {key}: assigneeId {record['assigneeId']} names no user"
+            for name in ASSIGNED_COLLECTIONS for key, record in integrity.records(name)
+            if record.get("assigneeId") not in (None, *user_ids)]

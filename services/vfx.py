@@ -1,5 +1,5 @@
 """The VFX pipeline (SPEC §3 VFX): shots, and versions v001, v002... labelled by the server."""
-from services import assets, script
+from services import assets, integrity, script
 from services import scenes as scene_service
 from services.records import Records, check_assignee, require_user, with_assignee, with_assignees
 from utils import activity, clock
@@ -66,7 +66,8 @@ LISTING = ListSpec(
               "estimatedHours", "createdAt", "updatedAt"),
 )
 
-records = Records("vfx", "VFX shot", with_assignee, entity="vfx_shot")
+SHOTS = "vfx"
+records = Records(SHOTS, "VFX shot", with_assignee, entity="vfx_shot")
 
 
 DEPENDS = ("vfx", "users")  # what a shot as clients see it is made of (assignee: the user's name)
@@ -186,3 +187,17 @@ assets.on_delete(forget=forget_asset)
 def _check_asset(asset_id):
     if asset_id is not None and not get_store().has("assets", asset_id):
         raise ValidationError({"assetId": f"no asset with id {asset_id}"})
+
+
+def check_data():
+    """For check-data: versions whose assetId names no asset (a crash between the two writes)."""
+    asset_ids = integrity.ids("assets")
+    return [f"{get_store().filename('vfx')} record {key}: version {version.get('version')} assetId "
+            f"{version['assetId']} names no asset"
+            for key, shot in integrity.records("vfx")
+            for version in shot.get("versions") or [] if isinstance(version, dict)
+            and version.get("assetId") not in (None, *asset_ids)]
+
+
+def version_phrase(change):
+    return f"added version {change.after.get('version')} to VFX shot {change.entity_id}"

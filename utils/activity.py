@@ -12,11 +12,11 @@ events.
 import contextlib
 import json
 import logging
-from decimal import Decimal
+from typing import NamedTuple
 
 from flask import g, has_request_context
 
-from utils import clock
+from utils import clock, domains
 from utils.durable import StorageError
 from utils.errors import error_response
 from utils.store import get_store
@@ -25,8 +25,6 @@ log = logging.getLogger("prodsight")
 
 LOG = "activity"  # activity.jsonl in the data directory
 ACTIONS = ("create", "update", "delete", "restore")
-ENTITIES = ("user", "task", "vfx_shot", "vfx_version", "scene", "script", "budget", "budget_category",
-            "budget_entry", "asset", "cast_member", "schedule", "release", "deliverable")
 
 # How changes are listed: stamps every write moves are left out; a password hash is named
 # "password" with no values; big values (a screenplay, a scene list) are named with null values.
@@ -34,16 +32,18 @@ UNLISTED = frozenset({"updatedAt", "lastModified"})
 SECRET = {"passwordHash": "password"}
 LARGE = frozenset({"content", "scenes", "versions", "history", "days"})
 LARGE_BYTES = 2000
-
-NOUNS = {"user": "user", "task": "task", "vfx_shot": "VFX shot", "vfx_version": "VFX shot", "scene": "scene",
-         "script": "the script", "budget": "the budget settings", "budget_category": "budget category",
-         "budget_entry": "ledger entry", "asset": "asset", "release": "release window",
-         "deliverable": "deliverable", "cast_member": "cast member", "schedule": "the schedule"}
 LABEL_FIELDS = ("title", "shotName", "name", "description")
-MOVED_BY_STATUS = frozenset({"task", "vfx_shot", "scene"})
-# A deliverable's approval move, as the verb of its summary ("approved deliverable 7 "Stereo mix"").
-APPROVAL_VERBS = {("not_submitted", "pending"): "submitted", ("rejected", "pending"): "resubmitted",
-                  ("pending", "approved"): "approved", ("pending", "rejected"): "rejected"}
+
+
+class Change(NamedTuple):
+    """An event being summarised, as an ``Entity.phrase`` of a domain (utils/domains.py) sees it."""
+
+    action: str
+    entity_id: object
+    subject: str  # 'task 4 "Book the crane"', "the script"
+    before: dict
+    after: dict
+    changes: dict  # of an update: field -> {"from", "to"}
 
 
 def record(action, entity, entity_id, before=None, after=None, summary=None):
@@ -127,36 +127,26 @@ def _event(noted, actor, event_id, last_at):
 
 
 def _phrase(noted, before, after, changes):
-    """The sentence after the actor's name: "moved task 12 to done"."""
-    action, entity = noted["action"], noted["entity"]
-    subject = _subject(entity, noted["entityId"], after or before)
-    if entity == "vfx_version":
-        return f"added version {after.get('version')} to VFX shot {noted['entityId']}"
-    if entity == "budget_entry" and action == "create":
-        return f"recorded {_money(after.get('amount'))} on {after.get('category')}: {after.get('description', '')}".rstrip(": ")
+    """The sentence after the actor's name: "moved task 12 to done"; a domain's ``Entity.phrase``
+    says it first when it has words of its own."""
+    entity = domains.entities()[noted["entity"]]
+    action, entity_id = noted["action"], noted["entityId"]
+    subject = _subject(entity, entity_id, after or before)
+    own = entity.phrase and entity.phrase(Change(action, entity_id, subject, before, after, changes))
+    if own:
+        return own
     if action != "update":
         return f"{_past(action)} {subject}"
-    if entity == "deliverable" and "approvalStatus" in changes:
-        move = changes["approvalStatus"]
-        return f"{APPROVAL_VERBS.get((move['from'], move['to']), 'moved')} {subject}"
-    if entity == "release" and "cancelled" in changes:
-        return f"{'cancelled' if changes['cancelled']['to'] else 'reinstated'} {subject}"
-    if set(changes) == {"status"} and entity in MOVED_BY_STATUS:
+    if set(changes) == {"status"} and entity.moved_by_status:
         return f"moved {subject} to {changes['status']['to']}"
-    if entity == "budget_category" and set(changes) == {"budgeted"}:
-        old, new = changes["budgeted"]["from"], changes["budgeted"]["to"]
-        verb = "cut" if (new or 0) < (old or 0) else "raised"
-        return f"{verb} {noted['entityId']} from {_money(old)} to {_money(new)}"
-    if entity == "budget_category" and "name" in changes:
-        return f"renamed budget category {changes['name']['from']} to {changes['name']['to']}"
     return f"updated {subject}: {', '.join(changes)}" if changes else f"saved {subject} unchanged"
 
 
 def _subject(entity, entity_id, record):
-    noun = NOUNS[entity]
+    noun = entity.noun
     if entity_id is None:
         return noun
-    if entity == "budget_category":
+    if not entity.labelled:
         return f"{noun} {entity_id}"
     label = next((record[name] for name in LABEL_FIELDS if isinstance(record.get(name), str) and record[name]), None)
     return f'{noun} {entity_id} "{label}"' if label else f"{noun} {entity_id}"
@@ -164,10 +154,6 @@ def _subject(entity, entity_id, record):
 
 def _past(action):
     return {"create": "created", "delete": "deleted", "restore": "restored"}[action]
-
-
-def _money(amount):
-    return f"{Decimal(str(amount or 0)):,.2f}"
 
 
 def _is_large(value):

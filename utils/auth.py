@@ -148,7 +148,6 @@ def number_of(claims):
 
 
 def init_app(app):
-    get_store().register(REVOKED, dict)
     jwt = CachingJWTManager(app)
 
     @jwt.user_lookup_loader
