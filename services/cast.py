@@ -8,7 +8,7 @@ returns. Characters match case-insensitively; the name shown is the spelling of 
 import copy
 
 from services import scenes as scene_service
-from services import users
+from services import integrity, users
 from services.forecast import amount, money
 from utils import activity
 from utils.errors import Conflict, NotFound, ValidationError
@@ -156,8 +156,5 @@ def check_data():
     if not isinstance(document["members"], dict):
         return [f"{where}: members must be an object"]
     for name, settings in document["members"].items():
-        try:
-            validate(settings, STORED_SCHEMA, partial=True)
-        except ValidationError as exc:
-            problems.append(f"{where} character {name!r}: " + "; ".join(f"{k} {v}" for k, v in exc.errors.items()))
+        problems += integrity.schema_problems(f"{where} character {name!r}", settings, STORED_SCHEMA, partial=True)
     return problems

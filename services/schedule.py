@@ -14,7 +14,7 @@ import datetime
 from decimal import Decimal
 
 from services import cast as cast_service
-from services import dood, pages, scene_fields, script
+from services import dood, integrity, pages, scene_fields, script
 from services import scenes as scene_service
 from services.cast import DateList
 from utils import activity
@@ -295,18 +295,13 @@ def check_data():
     longer holds are not problems: the board leaves them out."""
     store = get_store()
     document, where = store.read(SCHEDULE), store.filename(SCHEDULE)
-    problems = []
     settings = {name: document[name] for name in SETTINGS_SCHEMA if name in document}
-    try:
-        validate(settings, SETTINGS_SCHEMA, partial=True)
-    except ValidationError as exc:
-        problems.append(f"{where} settings: " + "; ".join(f"{k} {v}" for k, v in exc.errors.items()))
+    problems = integrity.schema_problems(f"{where} settings", settings, SETTINGS_SCHEMA, partial=True)
     seen = set()
     for index, day in enumerate(document["days"], start=1):
-        try:
-            validate(day, DAY_SCHEMA)
-        except ValidationError as exc:
-            problems.append(f"{where} day {index}: " + "; ".join(f"{k} {v}" for k, v in exc.errors.items()))
+        day_problems = integrity.schema_problems(f"{where} day {index}", day, DAY_SCHEMA)
+        if day_problems:
+            problems += day_problems
             continue
         twice = seen.intersection(day["sceneIds"])
         if twice or len(set(day["sceneIds"])) != len(day["sceneIds"]):

@@ -11,7 +11,7 @@ the other way round.
 """
 import copy
 
-from services import fountain, revisions
+from services import fountain, integrity, revisions
 from services.scene_fields import MAX_SCENES, STORED_SCENE_SCHEMA, clean_scene, present_scene, with_eighths
 from utils import activity, clock
 from utils.errors import Conflict, NotFound, ValidationError
@@ -149,10 +149,9 @@ def check_data():
             problems.append(f"{where} scene {scene_id!r}: id missing, repeated or not below seq ({script['seq']})")
             continue
         ids.add(scene_id)
-        try:
-            validate(scene, STORED_SCENE_SCHEMA)
-        except ValidationError as exc:
-            problems.append(f"{where} scene {scene_id}: " + "; ".join(f"{k} {v}" for k, v in exc.errors.items()))
+        scene_problems = integrity.schema_problems(f"{where} scene {scene_id}", scene, STORED_SCENE_SCHEMA)
+        if scene_problems:
+            problems += scene_problems
             continue
         if scene["scene_number"] in numbers:
             problems.append(f"{where} scene {scene_id}: scene_number {scene['scene_number']} is repeated")

@@ -60,3 +60,23 @@ def test_no_service_or_route_indexes_a_collections_stored_items():
     for folder in ("services", "routes"):
         for path in sorted((ROOT / folder).glob("*.py")):
             assert '["items"]' not in path.read_text(), path
+
+
+def imported_packages(package):
+    """{module path: top-level packages of this project it imports} for every module under ``package``."""
+    found = {}
+    for path in sorted((ROOT / package).rglob("*.py")):
+        names = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names.add(node.module.split(".")[0])
+            elif isinstance(node, ast.Import):
+                names |= {alias.name.split(".")[0] for alias in node.names}
+        found[str(path.relative_to(ROOT))] = names & {"routes", "services", "utils", "app", "cli"}
+    return found
+
+
+def test_imports_point_down_the_layers_routes_services_utils():
+    assert {path: names for path, names in imported_packages("utils").items() if names - {"utils"}} == {}
+    assert {path: names for path, names in imported_packages("services").items()
+            if names - {"services", "utils"}} == {}
