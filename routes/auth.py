@@ -8,6 +8,7 @@ from utils.responses import ok
 from services.openapi import auth as api
 from utils.auth import REVOKED
 from utils.domains import Domain
+from utils.storage.interface import new_entries
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 NO_STORE = {"Cache-Control": "no-store"}  # answers that carry tokens are kept by no cache (SPEC §3 Auth)
@@ -38,5 +39,5 @@ def logout():
     return ok(None, "Logged out")
 
 
-domain = Domain(bp, internal={auth_service.ATTEMPTS: dict, REVOKED: dict},
+domain = Domain(bp, internal={auth_service.ATTEMPTS: new_entries, REVOKED: new_entries},
                 operations=api.OPERATIONS, components=api.SCHEMAS)

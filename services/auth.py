@@ -82,9 +82,12 @@ def logout(claims, body):
         revoke(refresh_claims)
 
 
-def _recent_failures(attempts, key):
+def _recent_failures(entry):
+    """The failure times of a login name's entry (``{"failures": [...], "expires"}``) still inside
+    the window."""
     horizon = clock.now() - WINDOW_SECONDS
-    return sorted(moment for moment in attempts.get(key, []) if moment > horizon)
+    failures = entry.get("failures", []) if isinstance(entry, dict) else []
+    return sorted(moment for moment in failures if moment > horizon)
 
 
 def _throttled(failures):
@@ -102,7 +105,7 @@ def _throttled(failures):
 
 def _refuse_if_throttled(key):
     """A lock-free first look, so a flood of refused attempts does not queue on the lock."""
-    refusal = _throttled(_recent_failures(get_store().read(ATTEMPTS), key))
+    refusal = _throttled(_recent_failures(get_store().entry(ATTEMPTS, key)))
     if refusal:
         raise refusal
 
@@ -110,23 +113,22 @@ def _refuse_if_throttled(key):
 def _count_failure(key):
     """Count a failed attempt; a 429 instead when the name reached the limit while it was checked."""
     with get_store().transaction(ATTEMPTS) as transaction:
-        attempts = transaction.document(ATTEMPTS)
-        for name in list(attempts):  # prune every stale entry while we hold the lock
-            attempts[name] = _recent_failures(attempts, name)
-            if not attempts[name]:
-                del attempts[name]
-        refusal = _throttled(attempts.get(key, []))
+        attempts = transaction.entries(ATTEMPTS)
+        attempts.prune(clock.now())  # names whose last failure left the window, while we hold the lock
+        failures = _recent_failures(attempts.get(key))
+        refusal = _throttled(failures)
         if refusal:
-            raise refusal  # leaves the file untouched
-        attempts.setdefault(key, []).append(clock.now())
+            raise refusal  # leaves the stored attempts untouched
+        now = clock.now()
+        attempts.put(key, {"failures": [*failures, now], "expires": now + WINDOW_SECONDS})
 
 
 def _clear_failures(key):
     """A success forgets the name's failures, unless they reached the limit while it was checked."""
-    if key in get_store().read(ATTEMPTS):
+    if get_store().entry(ATTEMPTS, key) is not None:
         with get_store().transaction(ATTEMPTS) as transaction:
-            attempts = transaction.document(ATTEMPTS)
-            refusal = _throttled(_recent_failures(attempts, key))
+            attempts = transaction.entries(ATTEMPTS)
+            refusal = _throttled(_recent_failures(attempts.get(key)))
             if refusal:
                 raise refusal
-            attempts.pop(key, None)
+            attempts.delete(key)

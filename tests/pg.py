@@ -142,10 +142,12 @@ class Cluster:
             connection.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                                " WHERE datname = current_database() AND pid <> pg_backend_pid()")
             with connection.transaction():
-                for table in ("records", "documents", "events", "storage_names"):
+                tables = connection.execute("SELECT quote_ident(tablename) FROM pg_tables"
+                                            " WHERE schemaname = 'public' AND tablename <> 'schema_version'").fetchall()
+                for (table,) in tables:
                     connection.execute(f"DELETE FROM {table}")
-                sequences = connection.execute(
-                    "SELECT quote_ident(relname) FROM pg_class WHERE relkind = 'S'"
+                sequences = connection.execute(  # the collections' id sequences (utils/storage/postgres)
+                    "SELECT quote_ident(relname) FROM pg_class WHERE relkind = 'S' AND relname LIKE 'ids:%'"
                     " AND relnamespace = 'public'::regnamespace").fetchall()
                 for (sequence,) in sequences:
                     connection.execute(f"DROP SEQUENCE {sequence}")

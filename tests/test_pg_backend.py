@@ -205,3 +205,27 @@ def test_a_connection_lost_inside_a_block_is_database_unavailable_and_nothing_is
                               " WHERE datname = current_database() AND pid <> pg_backend_pid()")
     assert raised.value.status == 503 and "not saved" in str(raised.value)
     assert list(two.scan("tasks")) == []
+
+
+def test_a_keyed_entry_write_rewrites_one_row_not_all_of_them(pg_url):
+    from utils.storage.interface import new_entries
+
+    storage = PostgresStorage(pg_url, pool_size=2)
+    storage.register("revoked_tokens", new_entries)
+    try:
+        with storage.transaction("revoked_tokens") as transaction:
+            for number in range(50):
+                transaction.entries("revoked_tokens").put(f"jti-{number}", {"expires": 4_000_000_000})
+
+        def row_versions():  # xmin: the transaction that wrote each row's current version
+            with psycopg.connect(pg_url) as connection:
+                return dict(connection.execute("SELECT key, xmin::text FROM entries").fetchall())
+
+        before = row_versions()
+        with storage.transaction("revoked_tokens") as transaction:
+            transaction.entries("revoked_tokens").prune(1_000)  # nothing has expired
+            transaction.entries("revoked_tokens").put("one-more", {"expires": 4_000_000_000})
+        after = row_versions()
+        assert {key: after[key] for key in before} == before and len(after) == 51
+    finally:
+        storage.close()

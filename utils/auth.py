@@ -110,31 +110,31 @@ def revoke(claims, lifetime=None):
     of two requests racing with one refresh token only one wins the rotation.
     """
     with get_store().transaction(REVOKED) as transaction:
-        revoked = transaction.document(REVOKED)
+        revoked = transaction.entries(REVOKED)
         moment = clock.now()
-        for key in [key for key, entry in revoked.items() if entry["expires"] < moment]:
-            del revoked[key]
-        if _revoked(revoked, claims):
+        revoked.prune(moment)
+        if _revoked(revoked.get, claims):
             return False
         if claims["type"] != "refresh":
-            revoked[claims["jti"]] = {"type": claims["type"], "expires": claims["exp"]}
+            revoked.put(claims["jti"], {"type": claims["type"], "expires": claims["exp"]})
         elif lifetime is None:
-            expires = max(claims["exp"], revoked.get(session_of(claims), {}).get("expires", 0))
-            revoked[session_of(claims)] = {"type": "session", "next": None, "expires": expires}
+            expires = max(claims["exp"], (revoked.get(session_of(claims)) or {}).get("expires", 0))
+            revoked.put(session_of(claims), {"type": "session", "next": None, "expires": expires})
         else:
-            revoked[session_of(claims)] = {"type": "session", "next": number_of(claims) + 1,
-                                           "expires": math.ceil(moment + lifetime)}
+            revoked.put(session_of(claims), {"type": "session", "next": number_of(claims) + 1,
+                                             "expires": math.ceil(moment + lifetime)})
     return True
 
 
 def is_revoked(claims):
-    return _revoked(get_store().read(REVOKED), claims)
+    return _revoked(lambda key: get_store().entry(REVOKED, key), claims)
 
 
-def _revoked(revoked, claims):
+def _revoked(lookup, claims):
+    """Whether the store refuses this token; ``lookup(key)`` gives an entry or None."""
     if claims["type"] != "refresh":
-        return claims["jti"] in revoked
-    session = revoked.get(session_of(claims))  # an older version's entry (by jti) has no "next": revoked
+        return lookup(claims["jti"]) is not None
+    session = lookup(session_of(claims))  # an older version's entry (by jti) has no "next": revoked
     return session is not None and session.get("next") != number_of(claims)
 
 

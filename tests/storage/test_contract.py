@@ -10,6 +10,7 @@ import time
 import pytest
 
 from utils.storage import EventLog, RecordSet, Storage, Transaction
+from utils.storage.interface import Entries, new_entries
 
 
 def register(storage):
@@ -26,6 +27,9 @@ def test_the_backend_implements_the_interface(storage):
     with storage.transaction("tasks") as transaction:
         assert isinstance(transaction, Transaction)
         assert isinstance(transaction.records("tasks"), RecordSet)
+    storage.register("revoked", new_entries)
+    with storage.transaction("revoked") as transaction:
+        assert isinstance(transaction.entries("revoked"), Entries)
 
 
 def test_inserts_get_fresh_string_ids_and_reads_see_each_commit(storage):
@@ -115,6 +119,41 @@ def test_documents_read_their_default_until_written_and_versions_grow(storage):
     with storage.transaction("settings") as transaction:
         transaction.document("settings")  # unchanged: nothing written
     assert storage.version("settings") == versions[2]
+
+
+def test_keyed_entries_are_read_by_key_written_one_at_a_time_and_pruned(backend):
+    storage = backend.open()
+    storage.register("revoked", new_entries)
+    assert storage.entry("revoked", "a") is None and not storage.exists("revoked")
+    with storage.transaction("revoked") as transaction:
+        entries = transaction.entries("revoked")
+        entries.put("a", {"expires": 100, "type": "access"})
+        entries.put("b", {"expires": 300})
+        assert entries.get("a") == {"expires": 100, "type": "access"}  # its own writes, before commit
+    first = storage.version("revoked")
+    assert storage.exists("revoked") and first > 0
+    assert storage.entry("revoked", "a") == {"expires": 100, "type": "access"}
+    other = backend.open()  # another process: sees the committed entries
+    other.register("revoked", new_entries)
+    assert other.entry("revoked", "b") == {"expires": 300}
+
+    with storage.transaction("revoked") as transaction:
+        entries = transaction.entries("revoked")
+        entries.prune(200)  # "a" expired at 100
+        assert entries.get("a") is None and entries.get("b") == {"expires": 300}
+        entries.put("b", {"expires": 400, "next": 2})
+        entries.delete("missing")
+    assert storage.entry("revoked", "a") is None and storage.entry("revoked", "b") == {"expires": 400, "next": 2}
+    assert other.entry("revoked", "a") is None and other.entry("revoked", "b") == {"expires": 400, "next": 2}
+    assert storage.version("revoked") > first
+
+    with pytest.raises(RuntimeError), storage.transaction("revoked") as transaction:
+        transaction.entries("revoked").delete("b")
+        raise RuntimeError("the block fails: nothing of it is written")
+    assert storage.entry("revoked", "b") == {"expires": 400, "next": 2}
+    with storage.transaction("revoked") as transaction:
+        transaction.entries("revoked").delete("b")
+    assert storage.entry("revoked", "b") is None and other.entry("revoked", "b") is None
 
 
 def test_a_name_made_again_from_scratch_is_never_mistaken_for_its_earlier_self(backend):

@@ -54,6 +54,34 @@ class FileTransaction:
         else:
             document[:] = value
 
+    def entries(self, name):
+        return DocumentEntries(self._working_copy(name))
+
+
+class DocumentEntries:
+    """``utils.storage.interface.Entries`` over a document ``{key: entry}``: the file keeps them all."""
+
+    def __init__(self, document):
+        self.document = document
+
+    def get(self, key):
+        return self.document.get(key)
+
+    def put(self, key, entry):
+        self.document[key] = entry
+
+    def delete(self, key):
+        self.document.pop(key, None)
+
+    def prune(self, moment):
+        for key in [key for key, entry in self.document.items() if not _alive(entry, moment)]:
+            del self.document[key]
+
+
+def _alive(entry, moment):
+    """An entry without an ``expires`` (written by an older version) counts as expired."""
+    return isinstance(entry, dict) and isinstance(entry.get("expires"), (int, float)) and entry["expires"] >= moment
+
 
 class FileRecords:
     """``utils.storage.interface.RecordSet`` over a collection's working copy ``{seq, items}``."""

@@ -132,6 +132,9 @@ class Store(GroupCommit):
     def document(self, name):
         return self.read(name)
 
+    def entry(self, name, key):
+        return self.read(name).get(key)
+
     def version(self, name):
         version = self.snapshot(name).version
         return 0 if version is None else version

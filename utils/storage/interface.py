@@ -4,8 +4,11 @@ Four kinds of named data, each registered once at startup (``Storage.register``)
 - **collections of records**: JSON objects with a string ``id`` the backend hands out, unique in
   the collection and never reused, even after a delete (tasks, users, VFX shots, assets...);
 - **single documents**: one JSON value each (the budget settings, the script header, schedule
-  settings). A **small keyed store** (revoked tokens, login attempts) is a document whose value is
-  a JSON object of key -> entry, read and written the same way;
+  settings);
+- **keyed entries** (revoked tokens, login attempts): JSON objects by key, each with an ``expires``
+  time, read one key at a time (``Storage.entry``) and written through ``Transaction.entries``; a
+  write costs one entry, whatever the number of others (PostgreSQL: one row each; the JSON files: one
+  document, rewritten whole like any other). Registered with ``new_entries`` as their default;
 - **append-only event logs** (the activity log): ``Storage.log(name)``;
 - **named locks**: ``Storage.lock(name)``, for work that must run one at a time across every
   process and server (seeding, an upload checked against another collection...).
@@ -75,6 +78,28 @@ class RecordSet(Protocol):
         """Remove the record and return it; None if there is none."""
 
 
+def new_entries():
+    """The default of a name holding keyed entries (``Storage.register(name, new_entries)``)."""
+    return {}
+
+
+@runtime_checkable
+class Entries(Protocol):
+    """Keyed entries inside a transaction: JSON objects with an ``expires`` (seconds since the epoch)."""
+
+    def get(self, key: str) -> dict | None:
+        """The entry under ``key`` as this transaction sees it (its own writes included), or None."""
+
+    def put(self, key: str, entry: dict) -> None:
+        """Store ``entry`` (which holds ``expires``) under ``key``, replacing any other."""
+
+    def delete(self, key: str) -> None:
+        """Remove the entry under ``key``, if any."""
+
+    def prune(self, moment: float) -> None:
+        """Remove every entry whose ``expires`` is before ``moment``."""
+
+
 @runtime_checkable
 class Transaction(Protocol):
     """The working state of the names a transaction listed."""
@@ -88,6 +113,9 @@ class Transaction(Protocol):
 
     def replace(self, name: str, value: object) -> None:
         """Make ``value`` the new content of the document ``name``."""
+
+    def entries(self, name: str) -> Entries:
+        """The keyed entries ``name`` (listed)."""
 
 
 @runtime_checkable
@@ -147,6 +175,9 @@ class Storage(Protocol):
 
     def document(self, name: str) -> object:
         """The current content of a document."""
+
+    def entry(self, name: str, key: str) -> dict | None:
+        """The committed entry under ``key`` of the keyed entries ``name``, or None."""
 
     # -- writes ----------------------------------------------------------------------------
     def transaction(self, *names: str) -> AbstractContextManager[Transaction]:

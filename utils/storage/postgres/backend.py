@@ -8,7 +8,10 @@ Where the JSON files hold a collection in one file under one ``flock``, here:
   added, changed or removed (a delete leaves a tombstone), so a write costs the same at 100 and at
   1,000,000 records; ids come from one sequence per collection, never rolled back, never reused;
 - documents are rows ``(name, body)``; event logs are rows ``(log, id, body)``, ids handed out under
-  the log's row lock, so they are dense and increase across servers.
+  the log's row lock, so they are dense and increase across servers;
+- keyed entries (revoked tokens, login attempts) are rows ``(name, key, expires, body)``: a write is
+  one row, expired rows are deleted. A process caches the entries it looked up, per version of the
+  name, so an authenticated request's revocation check asks the database only after a change.
 
 Each process caches one snapshot per name with its version. Every read first asks the database for
 the name's current version (one indexed query, which returns the rows written since the cached
@@ -29,7 +32,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from utils.durable import OUTCOMES, StorageError
 from utils.eventlog import format_id
 from utils.serialise import dumps, loads, through_json
-from utils.storage.interface import Changes
+from utils.storage.interface import Changes, new_entries
 from utils.storage.postgres import migrate
 
 log = logging.getLogger("prodsight")
@@ -144,6 +147,7 @@ class PostgresStorage:
                                    name="prodsight")
         self._defaults = {}
         self._collections = set()
+        self._entries = set()
         self._cache = {}  # name -> Snapshot
         self._known = set()  # names whose storage_names row exists
         self._sequences = set()  # collections whose id sequence exists
@@ -156,10 +160,12 @@ class PostgresStorage:
     # -- registry -------------------------------------------------------------------------
     def register(self, name, default=None):
         self._defaults[name] = default
+        self._collections.discard(name)
+        self._entries.discard(name)
         if is_collection_default(default):
             self._collections.add(name)
-        else:
-            self._collections.discard(name)
+        elif default is new_entries:
+            self._entries.add(name)
 
     @property
     def names(self):
@@ -333,9 +339,24 @@ class PostgresStorage:
     def document(self, name):
         return self.snapshot(name).value
 
+    def entry(self, name, key):
+        """One keyed entry. The snapshot of an entries name is the dict of entries looked up at its
+        version: a key is asked of the database once per version (a later commit only makes the
+        answer fresher, never staler)."""
+        looked_up = self.snapshot(name).value
+        if key not in looked_up:
+            with self._session(lambda connection: _scalar(connection.execute(
+                    "SELECT body::text FROM entries WHERE name = %s AND key = %s", (name, key))),
+                    transactional=False) as (_connection, body):
+                looked_up[key] = loads(body) if body is not None else None
+        return looked_up[key]
+
     def read(self, name):
         """The file backend's shape of ``name`` (``{"seq", "items"}`` for a collection), for the
-        callers that still read it whole (check-data); shared: never mutate."""
+        callers that still read it whole (check-data, tests); shared: never mutate."""
+        if name in self._entries:
+            with self._session(lambda connection: _all_entries(connection, name), transactional=False) as (_c, entries):
+                return entries
         value = self.snapshot(name).value
         if not isinstance(value, Records):
             return value
@@ -351,6 +372,8 @@ class PostgresStorage:
 
     # -- writing ----------------------------------------------------------------------------
     def kind(self, name):
+        if name in self._entries:
+            return "entries"
         return "records" if self.is_collection(name) else "document"
 
     def _ensure_names(self, connection, names, kind=None):
@@ -397,7 +420,14 @@ class PostgresStorage:
         for name in snapshots:
             before = snapshots[name]
             version = before.version + 1
-            if self.is_collection(name):
+            if name in self._entries:
+                entries = transaction.open_entries.get(name)
+                if entries is None or not entries.write(version):
+                    done[name] = Changes()
+                    continue
+                changes = Changes(other=True)
+                published[name] = Snapshot(version, {})
+            elif self.is_collection(name):
                 record_set = transaction.open_records.get(name)
                 if record_set is None:
                     done[name] = Changes(records=True)
@@ -447,6 +477,9 @@ class PostgresStorage:
         """A one-name transaction yielding the file backend's shape (``{"seq", "items"}`` for a
         collection) to change in place: for tests and tools, never for services."""
         with self.transaction(name) as transaction:
+            if name in self._entries:
+                yield from self._edit_entries(transaction, name)
+                return
             if not self.is_collection(name):
                 yield transaction.document(name)
                 return
@@ -464,6 +497,17 @@ class PostgresStorage:
                 self.next_id(transaction.connection, name)  # the sequence exists
                 transaction.connection.execute("SELECT setval(%s::regclass, %s)",
                                                (sequence_regclass(name), shape["seq"]))
+
+    def _edit_entries(self, transaction, name):
+        before = _all_entries(transaction.connection, name)
+        shape = through_json(before)
+        yield shape
+        entries = transaction.entries(name)
+        for key in before.keys() - shape.keys():
+            entries.delete(key)
+        for key, entry in shape.items():
+            if before.get(key) != entry:
+                entries.put(key, entry)
 
     # -- locks and logs -----------------------------------------------------------------------
     @contextlib.contextmanager
@@ -500,6 +544,8 @@ class PostgresStorage:
         def read_value(connection, kind):
             if kind == "document":
                 return loads(_scalar(connection.execute("SELECT body::text FROM documents WHERE name = %s", (name,))))
+            if kind == "entries":
+                return _all_entries(connection, name)
             rows = connection.execute("SELECT id, body::text FROM records WHERE collection = %s AND body IS NOT NULL",
                                       (name,)).fetchall()
             rows.sort(key=lambda row: natural(row[0]))
@@ -517,6 +563,9 @@ class PostgresStorage:
     def load(self, name, kind, version, value):
         """Store ``value`` (as ``dump`` gives it) under ``name`` at ``version`` (or the next one, if
         the name is further along already), replacing what is there: import only."""
+        if name in self._entries:
+            kind = "entries"  # the file backend keeps them as a document
+
         def write(connection):
             nonlocal version
             connection.execute("INSERT INTO storage_names (name, kind) VALUES (%s, %s)"
@@ -527,6 +576,12 @@ class PostgresStorage:
             if kind == "document":
                 connection.execute("INSERT INTO documents (name, body) VALUES (%s, %s::json) ON CONFLICT (name)"
                                    " DO UPDATE SET body = excluded.body", (name, dumps(value).decode()))
+            elif kind == "entries":
+                connection.execute("DELETE FROM entries WHERE name = %s", (name,))
+                with connection.cursor() as cursor:
+                    cursor.executemany("INSERT INTO entries (name, key, expires, body) VALUES (%s, %s, %s, %s::json)",
+                                       [(name, key, _expires(entry), dumps(entry).decode())
+                                        for key, entry in value.items()])
             else:
                 connection.execute("DELETE FROM records WHERE collection = %s", (name,))
                 with connection.cursor() as cursor:
@@ -570,6 +625,7 @@ class PgTransaction:
         self.connection = connection
         self.snapshots = snapshots
         self.open_records = {}
+        self.open_entries = {}
         self.working = {}
 
     def _listed(self, name):
@@ -596,6 +652,61 @@ class PgTransaction:
     def replace(self, name, value):
         self.document(name)
         self.working[name] = value
+
+    def entries(self, name):
+        self._listed(name)
+        if name not in self.storage._entries:
+            raise KeyError(f"{name} does not hold keyed entries")
+        if name not in self.open_entries:
+            self.open_entries[name] = PgEntries(self.connection, name)
+        return self.open_entries[name]
+
+
+class PgEntries:
+    """``utils.storage.interface.Entries`` as rows of ``entries``, read under the name's row lock;
+    writes are kept until the commit, then one statement each."""
+
+    def __init__(self, connection, name):
+        self.connection = connection
+        self.name = name
+        self.pending = {}  # key -> entry, or None (deleted)
+        self.pruned_before = None
+
+    def get(self, key):
+        if key in self.pending:
+            return self.pending[key]
+        body = _scalar(self.connection.execute("SELECT body::text FROM entries WHERE name = %s AND key = %s",
+                                               (self.name, key)))
+        entry = loads(body) if body is not None else None
+        if entry is not None and self.pruned_before is not None and _expires(entry) < self.pruned_before:
+            return None
+        return entry
+
+    def put(self, key, entry):
+        self.pending[key] = through_json(entry)
+
+    def delete(self, key):
+        self.pending[key] = None
+
+    def prune(self, moment):
+        self.pruned_before = max(moment, self.pruned_before or moment)
+
+    def write(self, version):
+        """Commit-time: prune, then the pending writes. True if any row changed."""
+        changed = 0
+        with self.connection.cursor() as cursor:
+            if self.pruned_before is not None:
+                cursor.execute("DELETE FROM entries WHERE name = %s AND expires < %s", (self.name, self.pruned_before))
+                changed += cursor.rowcount
+            for key, entry in self.pending.items():
+                if entry is None:
+                    cursor.execute("DELETE FROM entries WHERE name = %s AND key = %s", (self.name, key))
+                else:
+                    cursor.execute("INSERT INTO entries (name, key, expires, body) VALUES (%s, %s, %s, %s::json)"
+                                   " ON CONFLICT (name, key) DO UPDATE SET expires = excluded.expires, body = excluded.body",
+                                   (self.name, key, _expires(entry), dumps(entry).decode()))
+                changed += cursor.rowcount
+        return changed > 0
 
 
 class PgRecordSet:
@@ -738,6 +849,18 @@ class PgEventLog:
 
     def damaged_lines(self):
         return []
+
+
+def _all_entries(connection, name):
+    """{key: entry} of every entry of ``name``, in the order their keys were first written."""
+    return {key: loads(body) for key, body in connection.execute(
+        "SELECT key, body::text FROM entries WHERE name = %s ORDER BY position", (name,))}
+
+
+def _expires(entry):
+    """An entry's expiry as stored (one without a number, written by an older version, has expired)."""
+    expires = entry.get("expires") if isinstance(entry, dict) else None
+    return expires if isinstance(expires, (int, float)) and not isinstance(expires, bool) else 0
 
 
 def _scalar(cursor):
