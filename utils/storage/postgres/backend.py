@@ -41,6 +41,7 @@ _MISSING = object()
 _CHECKED = object()  # in a request's ``seen``: every cached version was checked
 _GONE = None  # a removed record in a snapshot's recent changes
 EVENTS_PAGE = 500
+ENTRY_CACHE_LIMIT = 10_000  # keyed entries looked up and kept per name and version
 
 
 class DatabaseUnavailable(StorageError):
@@ -345,6 +346,8 @@ class PostgresStorage:
         answer fresher, never staler)."""
         looked_up = self.snapshot(name).value
         if key not in looked_up:
+            if len(looked_up) >= ENTRY_CACHE_LIMIT:  # tokens nobody revoked, by the thousand: start over
+                looked_up.clear()
             with self._session(lambda connection: _scalar(connection.execute(
                     "SELECT body::text FROM entries WHERE name = %s AND key = %s", (name, key))),
                     transactional=False) as (_connection, body):
