@@ -241,7 +241,7 @@ def file_problems():
     """For `check-data`: records whose file is missing, and stored files no record names."""
     named = {asset.get("filename"): asset.get("id") for asset in get_store().scan("assets") if isinstance(asset, dict)}
     stored = uploads.stored_names()
-    missing = [f"assets.json record {key}: file {name} is missing from the uploads directory"
+    missing = [f"{get_store().filename(ASSETS)} record {key}: file {name} is missing from the uploads directory"
                for name, key in named.items() if name not in stored]
     orphans = [f"uploads/{name}: orphan file, no asset record names it" for name in sorted(stored - set(named))]
     return missing + orphans
