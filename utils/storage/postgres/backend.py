@@ -31,6 +31,7 @@ from utils.eventlog import format_id
 from utils.serialise import dumps, loads, through_json
 from utils.storage.interface import Changes
 from utils.storage.postgres import migrate
+from utils.storage.postgres.listener import Listener
 
 log = logging.getLogger("prodsight")
 
@@ -38,6 +39,11 @@ _MISSING = object()
 _CHECKED = object()  # in a request's ``seen``: every cached version was checked
 _GONE = None  # a removed record in a snapshot's recent changes
 EVENTS_PAGE = 500
+# How a request knows its cached snapshots are current (README, "Caches across servers"): "notify",
+# the listener's versions (no round trip; a window of one notification's delivery); "strict", after
+# a round trip of the listener's own connection shared by concurrent requests (no window); "check",
+# a query per request, as before the listener.
+FRESHNESS = ("notify", "strict", "check")
 
 
 class DatabaseUnavailable(StorageError):
@@ -132,8 +138,11 @@ def is_collection_default(default):
 class PostgresStorage:
     """``utils.storage.interface.Storage`` on the database at ``url`` (migrated on creation)."""
 
-    def __init__(self, url, pool_size=20, connect_timeout=5, pool_timeout=10):
+    def __init__(self, url, pool_size=20, connect_timeout=5, pool_timeout=10, freshness="notify"):
+        if freshness not in FRESHNESS:
+            raise ValueError(f"freshness must be one of {', '.join(FRESHNESS)}, not {freshness!r}")
         self.url = url
+        self.freshness = freshness
         self.connect_timeout = connect_timeout
         try:
             migrate.migrate(url, connect_timeout=connect_timeout)
@@ -149,8 +158,10 @@ class PostgresStorage:
         self._sequences = set()  # collections whose id sequence exists
         self._guard = threading.Lock()
         self._local = threading.local()
+        self.listener = Listener(url, connect_timeout, on_connect=self._forget_newer)
 
     def close(self):
+        self.listener.stop()
         self.pool.close()
 
     # -- registry -------------------------------------------------------------------------
@@ -237,11 +248,21 @@ class PostgresStorage:
             return snapshot
 
     def _check_all(self, seen):
-        """One query for the versions of every registered name: the cached snapshots still current
-        go straight into ``seen``; the others are refreshed when first read."""
+        """The cached snapshots still current go straight into ``seen``; the others are refreshed
+        when first read. Current by the listener's versions while it is live (no round trip; in
+        ``strict`` freshness after one shared round trip of the listener), else by one query for
+        the versions of every cached name."""
         seen[_CHECKED] = True
         names = [name for name in self._defaults if name in self._cache]
         if not names:
+            return
+        heard = self._heard()
+        if heard is not None:
+            for name in names:
+                cached = self._cache.get(name)
+                # newer than heard of: this process's own write, published before its notification came
+                if cached is not None and cached.version >= heard.get(name, 0):
+                    seen[name] = cached
             return
         with self._session(lambda connection: connection.execute(
                 "SELECT name, version FROM storage_names WHERE name = ANY(%s)", (names,)).fetchall(),
@@ -252,10 +273,29 @@ class PostgresStorage:
             if cached is not None and cached.version == versions.get(name, 0):
                 seen[name] = cached
 
+    def _heard(self):
+        """The listener's versions if it can be trusted now, else None."""
+        if self.freshness == "check":
+            return None
+        if self.freshness == "strict" and not self.listener.sync():
+            return None
+        return self.listener.live()
+
+    def _forget_newer(self, versions):
+        """On each listener (re)connection: drop a snapshot newer than the database's version of it
+        (a database restored from an older backup), which the listener could not tell from this
+        process's own unannounced write."""
+        with self._guard:
+            for name, cached in list(self._cache.items()):
+                if cached.version > versions.get(name, 0):
+                    del self._cache[name]
+
     @contextlib.contextmanager
     def request_scope(self):
         """Within the block (one HTTP request), each name's version is asked once: a request reads
         one consistent state, and its own writes (published as they commit) are seen at once."""
+        if self.freshness != "check":
+            self.listener.start()
         self._local.seen = {}
         try:
             yield
