@@ -204,10 +204,6 @@ class PostgresStorage:
                     connection = stack.enter_context(psycopg.connect(
                         self.url, autocommit=True, connect_timeout=self.connect_timeout))
                 if transactional:
-                    # Pipelined: BEGIN goes with the first statement, and the writes that need no
-                    # answer go with the COMMIT: a block costs the round trips it waits on, not one
-                    # per statement (and holds its row locks that much shorter).
-                    stack.enter_context(connection.pipeline())
                     stack.enter_context(connection.transaction())
                 result = first(connection)
                 break
