@@ -48,6 +48,7 @@ class Listener:
         self._wake_read = self._wake_write = None
         self._channel = None
         self._token, self._echoed = None, False
+        self.backend_pid = None
 
     # -- readers ---------------------------------------------------------------------------------
     def start(self):
@@ -128,6 +129,7 @@ class Listener:
     def _listen(self, connection):
         """LISTEN first, then read every version: a commit in between is in one or the other."""
         self.versions = heard = {}
+        self.backend_pid = connection.info.backend_pid  # whom to terminate in a test
         connection.add_notify_handler(self._heard)
         connection.execute(sql.SQL("LISTEN {}").format(sql.Identifier(CHANNEL)))
         connection.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self._channel)))
