@@ -10,10 +10,17 @@ Where the JSON files hold a collection in one file under one ``flock``, here:
 - documents are rows ``(name, body)``; event logs are rows ``(log, id, body)``, ids handed out under
   the log's row lock, so they are dense and increase across servers.
 
-Each process caches one snapshot per name with its version. Every read first asks the database for
-the name's current version (one indexed query, which returns the rows written since the cached
-version when there are any), so another server's write is seen before the next answer: caches keyed
-on ``version()`` (encoded lists, ETags) stay correct across servers. A snapshot is never mutated.
+Each process caches one snapshot per name with its version (never mutated); caches keyed on
+``version()`` (encoded lists, ETags) follow it. A request (``request_scope``) trusts a cached snapshot
+when it is at the newest version the process's listener heard of (``listener.py``: a trigger
+notifies every version a commit moves), with no round trip; a stale one is brought up to date with
+the rows written since its version (one indexed query). While the listener is not live (not yet
+connected, reconnecting, silent), each request asks the database for the versions instead, once.
+The remaining window (``freshness="notify"``, the default): a write acknowledged by another process
+is seen once its notification has reached this process's listener, which races with the client's
+next request; ``freshness="strict"`` closes it by waiting, per request, for a round trip of the
+listener's connection (shared by concurrent requests); ``"check"`` asks the database every request.
+Reads outside a request, and every transaction (under the row lock), always ask the database.
 """
 import contextlib
 import logging
@@ -446,12 +453,13 @@ class PostgresStorage:
                 if changes.empty:
                     done[name] = changes
                     continue
-                with connection.cursor() as cursor:
-                    cursor.executemany(
-                        "INSERT INTO records (collection, id, version, body) VALUES (%s, %s, %s, %s::json)"
-                        " ON CONFLICT (collection, id) DO UPDATE SET version = excluded.version, body = excluded.body",
-                        [(name, key, version, None if value is None else dumps(value).decode())
-                         for key, value in rows.items()])
+                connection.execute(
+                    "WITH written AS (INSERT INTO records (collection, id, version, body)"
+                    " SELECT %(name)s, key, %(version)s, body::json FROM unnest(%(keys)s::text[], %(bodies)s::text[]) AS r(key, body)"
+                    " ON CONFLICT (collection, id) DO UPDATE SET version = excluded.version, body = excluded.body)"
+                    " UPDATE storage_names SET version = %(version)s WHERE name = %(name)s",
+                    {"name": name, "version": version, "keys": list(rows),
+                     "bodies": [None if value is None else dumps(value).decode() for value in rows.values()]})
                 published[name] = Snapshot(version, before.value.changed(rows))
             else:
                 if name not in transaction.working:
@@ -462,11 +470,12 @@ class PostgresStorage:
                     done[name] = Changes()
                     continue
                 connection.execute(
-                    "INSERT INTO documents (name, body) VALUES (%s, %s::json)"
-                    " ON CONFLICT (name) DO UPDATE SET body = excluded.body", (name, dumps(value).decode()))
+                    "WITH written AS (INSERT INTO documents (name, body) VALUES (%(name)s, %(body)s::json)"
+                    " ON CONFLICT (name) DO UPDATE SET body = excluded.body)"
+                    " UPDATE storage_names SET version = %(version)s WHERE name = %(name)s",
+                    {"name": name, "version": version, "body": dumps(value).decode()})
                 changes = Changes(other=True)
                 published[name] = Snapshot(version, value)
-            connection.execute("UPDATE storage_names SET version = %s WHERE name = %s", (version, name))
             done[name] = changes
         return published
 
@@ -751,9 +760,9 @@ class PgEventLog:
 
         with self.storage._session(take) as (connection, (last, body)):
             event = make_event(format_id(last + 1), loads(body).get("at") if body else None)
-            connection.execute("INSERT INTO events (log, id, body) VALUES (%s, %s, %s::json)",
-                               (self.name, last + 1, dumps(event).decode()))
-            connection.execute("UPDATE storage_names SET version = %s WHERE name = %s", (last + 1, self.name))
+            connection.execute("WITH written AS (INSERT INTO events (log, id, body) VALUES (%(log)s, %(id)s, %(body)s::json))"
+                               " UPDATE storage_names SET version = %(id)s WHERE name = %(log)s",
+                               {"log": self.name, "id": last + 1, "body": dumps(event).decode()})
         self.storage._known.add(self.name)
         return event
 

@@ -31,6 +31,10 @@ CHANNEL = "prodsight_versions"
 HEARTBEAT = 1.0  # seconds between idle round trips
 LIVENESS = 3.0  # a listener not heard from for this long is not trusted
 RETRY = (0.1, 5.0)  # reconnection backoff: first and longest wait
+# A link that dies silently (no RST) fails the connection within ~15 s, so the thread reconnects;
+# readers stop trusting it after LIVENESS anyway.
+KEEPALIVE = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 3,
+             "tcp_user_timeout": 15000}
 
 
 class Listener:
@@ -112,7 +116,8 @@ class Listener:
         wait = RETRY[0]
         while not self._stopping:
             try:
-                with psycopg.connect(self.url, autocommit=True, connect_timeout=self.connect_timeout) as connection:
+                with psycopg.connect(self.url, autocommit=True, connect_timeout=self.connect_timeout,
+                                     **KEEPALIVE) as connection:
                     self._listen(connection)
                     wait = RETRY[0]
                     self._serve(connection)
