@@ -286,6 +286,7 @@ class PostgresStorage:
             return None
         if self.freshness == "strict" and not self.listener.sync():
             return None
+        self.listener.catch_up()
         return self.listener.live()
 
     def _forget_newer(self, versions):

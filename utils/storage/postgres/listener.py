@@ -53,6 +53,8 @@ class Listener:
         self._channel = None
         self._token, self._echoed = None, False
         self.backend_pid = None
+        self._connection = None  # while serving, for catch_up()
+        self._reading = threading.Lock()  # one reader of the connection at a time
 
     # -- readers ---------------------------------------------------------------------------------
     def start(self):
@@ -77,6 +79,21 @@ class Listener:
         if alive_at is None or time.monotonic() - alive_at > LIVENESS:
             return None
         return self.versions
+
+    def catch_up(self):
+        """Handle, in the caller's thread, the notifications already waiting in the listener's
+        socket. A busy gevent worker may run the listening greenlet only after the request that
+        arrived just behind a notification: the request does not wait for it. No round trip."""
+        connection = self._connection
+        if connection is None or not self._reading.acquire(blocking=False):
+            return  # not serving, or the thread is reading right now
+        try:
+            if connection is self._connection:
+                self._receive(connection)
+        except (psycopg.Error, OSError):
+            pass  # the listening thread finds out and reconnects
+        finally:
+            self._reading.release()
 
     def sync(self, timeout=LIVENESS):
         """Wait until every notification committed before this call has arrived. False when the
@@ -147,10 +164,12 @@ class Listener:
 
     def _serve(self, connection):
         socket = connection.fileno()
+        self._connection = connection
         while not self._stopping:
             ready, _, _ = select.select([socket, self._wake_read], [], [], HEARTBEAT)
             if socket in ready:
-                self._receive(connection)
+                with self._reading:
+                    self._receive(connection)
             if self._wake_read in ready:
                 self._drain_wake()
             if self._stopping:
@@ -164,14 +183,15 @@ class Listener:
             covering = self._asked
             self._token = token = f"{time.monotonic_ns()}"
             self._echoed = False
-        connection.execute("SELECT pg_notify(%s, %s)", (self._channel, token))
-        deadline = time.monotonic() + LIVENESS
-        while not self._echoed:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise OSError("no answer from the database within %s s" % LIVENESS)
-            if not self._receive(connection):
-                select.select([connection.fileno()], [], [], remaining)
+        with self._reading:  # catch_up() stays out until the echo is in
+            connection.execute("SELECT pg_notify(%s, %s)", (self._channel, token))
+            deadline = time.monotonic() + LIVENESS
+            while not self._echoed:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise OSError("no answer from the database within %s s" % LIVENESS)
+                if not self._receive(connection):
+                    select.select([connection.fileno()], [], [], remaining)
         with self._changed:
             self._served = max(self._served, covering)
             self._alive_at = time.monotonic()
@@ -187,6 +207,8 @@ class Listener:
             got = True
         if pgconn.status != psycopg.pq.ConnStatus.OK:
             raise OSError("the connection is closed")
+        if got and self._alive_at is not None:
+            self._alive_at = time.monotonic()  # heard from: alive (a busy listener makes no heartbeat)
         return got
 
     def _heard(self, notification):
@@ -199,6 +221,8 @@ class Listener:
             self._echoed = True
 
     def _down(self):
+        with self._reading:
+            self._connection = None
         with self._changed:
             self._alive_at = None
             self._changed.notify_all()
