@@ -16,6 +16,7 @@ acknowledged before it is known. Concurrent callers share one round trip.
 It runs in a thread: a greenlet under gunicorn's gevent worker (monkey-patched ``threading`` and
 ``select``), a real thread under ``flask run`` and the tests.
 """
+import atexit
 import logging
 import os
 import select
@@ -35,6 +36,12 @@ RETRY = (0.1, 5.0)  # reconnection backoff: first and longest wait
 # readers stop trusting it after LIVENESS anyway.
 KEEPALIVE = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 3,
              "tcp_user_timeout": 15000}
+
+
+# Non-empty once the interpreter exits: listeners never closed stop quietly. Registered on the first
+# start, so it runs before the exit handlers registered earlier (a test server's shutdown).
+_exiting = []
+_at_exit = []
 
 
 class Listener:
@@ -65,6 +72,8 @@ class Listener:
             if self._pid == os.getpid():
                 return
             self._pid = os.getpid()
+            if not _at_exit:
+                _at_exit.append(atexit.register(_exiting.append, True))
             self._alive_at, self.versions = None, {}
             self._wake_read, self._wake_write = os.pipe()
             os.set_blocking(self._wake_read, False)
@@ -131,7 +140,7 @@ class Listener:
     # -- the listening thread -------------------------------------------------------------------
     def _run(self):
         wait = RETRY[0]
-        while not self._stopping:
+        while not (self._stopping or _exiting):
             try:
                 with psycopg.connect(self.url, autocommit=True, connect_timeout=self.connect_timeout,
                                      **KEEPALIVE) as connection:
@@ -139,12 +148,12 @@ class Listener:
                     wait = RETRY[0]
                     self._serve(connection)
             except (psycopg.Error, OSError) as exc:
-                if not self._stopping:
+                if not (self._stopping or _exiting) and wait == RETRY[0]:  # the first failure of a streak
                     log.warning("The PostgreSQL listener lost its connection (%s); reads ask the database "
                                 "until it is back", str(exc).strip().splitlines()[0] if str(exc).strip() else exc)
             finally:
                 self._down()
-            if not self._stopping:
+            if not (self._stopping or _exiting):
                 self._pause(wait)
                 wait = min(RETRY[1], wait * 2)
 
