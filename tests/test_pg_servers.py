@@ -20,11 +20,14 @@ PASSWORD = "two-servers-password"
 
 @pytest.fixture
 def serve(pg_url, tmp_path):
-    """``serve(name)`` starts a gunicorn (2 workers) on the test database; all are killed at the end."""
+    """``serve(name)`` starts a gunicorn (2 workers) on the test database; all are killed at the end.
+    The tests read on one server what they just wrote on the other, so the servers run with strict
+    freshness, the default (each request waits for its listener's own round trip: no window), unless told."""
     started = []
 
-    def start(name):
+    def start(name, freshness="strict"):
         environment = {
+            "PRODSIGHT_DATABASE_FRESHNESS": freshness,
             "PRODSIGHT_DATABASE_URL": pg_url,
             "PRODSIGHT_DATA_DIR": str(tmp_path / f"data-{name}"),
             "PRODSIGHT_UPLOAD_DIR": str(tmp_path / "uploads"),  # shared, as one mounted directory
@@ -150,3 +153,20 @@ def test_a_server_killed_mid_stream_and_restarted_loses_no_acknowledged_write(se
     for server in (survivor, restarted):
         stored = all_tasks(server, headers)
         assert {task_id: stored[task_id]["title"] for task_id in acknowledged} == acknowledged
+
+
+def test_with_notify_a_write_on_one_server_reaches_the_other_within_the_notification_window(serve):
+    """The "notify" freshness: a request asks the database nothing while its listener is
+    live, so a write acknowledged by one server is seen by the other once the notification arrived
+    (README, "Caches across servers"): this measures that window, it does not assume it is zero."""
+    one, two = serve("a", "notify"), serve("b", "notify")
+    headers = login(one, "producer", PASSWORD)
+    path = f"/api/tasks/{one.request('POST', '/api/tasks', {'title': 'Notified'}, headers)[1]['data']['id']}"
+    for title in ("Notified v2", "Notified v3"):
+        assert one.request("PUT", path, {"title": title}, headers)[0] == 200
+        acknowledged, deadline = time.monotonic(), time.monotonic() + 10
+        while two.request("GET", path, headers=headers)[1]["data"]["title"] != title:
+            assert time.monotonic() < deadline, "the other server never heard of the write"
+            time.sleep(0.005)
+        window = time.monotonic() - acknowledged
+        assert window < 10

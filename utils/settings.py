@@ -54,6 +54,8 @@ def from_environment():
         "HOST": os.environ.get("HOST", "127.0.0.1"),
         "PORT": _int("PORT", 5000),
         "DATABASE_URL": os.environ.get("PRODSIGHT_DATABASE_URL") or None,  # unset: the JSON files
+        # PostgreSQL: how a request knows its cached data is current (README, "Caches across servers")
+        "DATABASE_FRESHNESS": os.environ.get("PRODSIGHT_DATABASE_FRESHNESS") or "strict",
         "PRODSIGHT_ENV": os.environ.get("PRODSIGHT_ENV", "development"),
         "DEMO_PASSWORD": os.environ.get("PRODSIGHT_DEMO_PASSWORD") or "prodsight-demo",
     }

@@ -43,11 +43,14 @@ def open_storage(config):
     scheme = urlsplit(url).scheme
     if scheme not in SCHEMES:
         raise ConfigError(f"PRODSIGHT_DATABASE_URL must be a postgresql:// URL, got one starting {scheme!r}")
-    from utils.storage.postgres.backend import DatabaseUnavailable, PostgresStorage
+    from utils.storage.postgres.backend import FRESHNESS, DatabaseUnavailable, PostgresStorage
     from utils.storage.postgres.migrate import SchemaTooNew
 
+    freshness = config.get("DATABASE_FRESHNESS") or "strict"
+    if freshness not in FRESHNESS:
+        raise ConfigError(f"PRODSIGHT_DATABASE_FRESHNESS must be one of {', '.join(FRESHNESS)}, got {freshness!r}")
     try:
-        return PostgresStorage(url, **config.get("DATABASE_OPTIONS", {}))
+        return PostgresStorage(url, freshness=freshness, **config.get("DATABASE_OPTIONS", {}))
     except DatabaseUnavailable as exc:
         raise ConfigError(f"PRODSIGHT_DATABASE_URL ({redacted(url)}): cannot reach the database: "
                           f"{exc.detail}") from None

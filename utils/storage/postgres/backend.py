@@ -13,10 +13,19 @@ Where the JSON files hold a collection in one file under one ``flock``, here:
   one row, expired rows are deleted. A process caches the entries it looked up, per version of the
   name, so an authenticated request's revocation check asks the database only after a change.
 
-Each process caches one snapshot per name with its version. Every read first asks the database for
-the name's current version (one indexed query, which returns the rows written since the cached
-version when there are any), so another server's write is seen before the next answer: caches keyed
-on ``version()`` (encoded lists, ETags) stay correct across servers. A snapshot is never mutated.
+Each process caches one snapshot per name with its version (never mutated); caches keyed on
+``version()`` (encoded lists, ETags) follow it. A request (``request_scope``) trusts a cached snapshot
+when it is at the newest version the process's listener heard of (``listener.py``: a trigger
+notifies every version a commit moves), with no round trip; a stale one is brought up to date with
+the rows written since its version (one indexed query). While the listener is not live (not yet
+connected, reconnecting, silent), each request asks the database for the versions instead, once.
+``freshness="strict"`` (the default) waits, per request, for a round trip of the listener's
+connection (shared by concurrent requests): every write committed before the request arrived has
+then been heard of, so another server's acknowledged write is seen before the answer.
+``"notify"`` skips that wait and leaves a window: a write acknowledged by another process is seen
+once its notification has reached this process's listener, which races with the client's next
+request. ``"check"`` asks the database every request.
+Reads outside a request, and every transaction (under the row lock), always ask the database.
 """
 import contextlib
 import logging
@@ -34,6 +43,7 @@ from utils.eventlog import format_id
 from utils.serialise import dumps, loads, through_json
 from utils.storage.interface import Changes, new_entries
 from utils.storage.postgres import migrate
+from utils.storage.postgres.listener import Listener
 
 log = logging.getLogger("prodsight")
 
@@ -42,6 +52,11 @@ _CHECKED = object()  # in a request's ``seen``: every cached version was checked
 _GONE = None  # a removed record in a snapshot's recent changes
 EVENTS_PAGE = 500
 ENTRY_CACHE_LIMIT = 10_000  # keyed entries looked up and kept per name and version
+# How a request knows its cached snapshots are current (README, "Caches across servers"): "notify",
+# the listener's versions (no round trip; a window of one notification's delivery); "strict", after
+# a round trip of the listener's own connection shared by concurrent requests (no window); "check",
+# a query per request, as before the listener.
+FRESHNESS = ("notify", "strict", "check")
 
 
 class DatabaseUnavailable(StorageError):
@@ -136,8 +151,11 @@ def is_collection_default(default):
 class PostgresStorage:
     """``utils.storage.interface.Storage`` on the database at ``url`` (migrated on creation)."""
 
-    def __init__(self, url, pool_size=20, connect_timeout=5, pool_timeout=10):
+    def __init__(self, url, pool_size=20, connect_timeout=5, pool_timeout=10, freshness="strict"):
+        if freshness not in FRESHNESS:
+            raise ValueError(f"freshness must be one of {', '.join(FRESHNESS)}, not {freshness!r}")
         self.url = url
+        self.freshness = freshness
         self.connect_timeout = connect_timeout
         try:
             migrate.migrate(url, connect_timeout=connect_timeout)
@@ -154,8 +172,10 @@ class PostgresStorage:
         self._sequences = set()  # collections whose id sequence exists
         self._guard = threading.Lock()
         self._local = threading.local()
+        self.listener = Listener(url, connect_timeout, on_connect=self._forget_newer)
 
     def close(self):
+        self.listener.stop()
         self.pool.close()
 
     # -- registry -------------------------------------------------------------------------
@@ -244,11 +264,21 @@ class PostgresStorage:
             return snapshot
 
     def _check_all(self, seen):
-        """One query for the versions of every registered name: the cached snapshots still current
-        go straight into ``seen``; the others are refreshed when first read."""
+        """The cached snapshots still current go straight into ``seen``; the others are refreshed
+        when first read. Current by the listener's versions while it is live (no round trip; in
+        ``strict`` freshness after one shared round trip of the listener), else by one query for
+        the versions of every cached name."""
         seen[_CHECKED] = True
         names = [name for name in self._defaults if name in self._cache]
         if not names:
+            return
+        heard = self._heard()
+        if heard is not None:
+            for name in names:
+                cached = self._cache.get(name)
+                # newer than heard of: this process's own write, published before its notification came
+                if cached is not None and cached.version >= heard.get(name, 0):
+                    seen[name] = cached
             return
         with self._session(lambda connection: connection.execute(
                 "SELECT name, version FROM storage_names WHERE name = ANY(%s)", (names,)).fetchall(),
@@ -259,10 +289,30 @@ class PostgresStorage:
             if cached is not None and cached.version == versions.get(name, 0):
                 seen[name] = cached
 
+    def _heard(self):
+        """The listener's versions if it can be trusted now, else None."""
+        if self.freshness == "check":
+            return None
+        if self.freshness == "strict" and not self.listener.sync():
+            return None
+        self.listener.catch_up()
+        return self.listener.live()
+
+    def _forget_newer(self, versions):
+        """On each listener (re)connection: drop a snapshot newer than the database's version of it
+        (a database restored from an older backup), which the listener could not tell from this
+        process's own unannounced write."""
+        with self._guard:
+            for name, cached in list(self._cache.items()):
+                if cached.version > versions.get(name, 0):
+                    del self._cache[name]
+
     @contextlib.contextmanager
     def request_scope(self):
         """Within the block (one HTTP request), each name's version is asked once: a request reads
         one consistent state, and its own writes (published as they commit) are seen at once."""
+        if self.freshness != "check":
+            self.listener.start()
         self._local.seen = {}
         try:
             yield
@@ -425,9 +475,10 @@ class PostgresStorage:
             version = before.version + 1
             if name in self._entries:
                 entries = transaction.open_entries.get(name)
-                if entries is None or not entries.write(version):
+                if entries is None or not entries.write():
                     done[name] = Changes()
                     continue
+                connection.execute("UPDATE storage_names SET version = %s WHERE name = %s", (version, name))
                 changes = Changes(other=True)
                 published[name] = Snapshot(version, {})
             elif self.is_collection(name):
@@ -439,12 +490,13 @@ class PostgresStorage:
                 if changes.empty:
                     done[name] = changes
                     continue
-                with connection.cursor() as cursor:
-                    cursor.executemany(
-                        "INSERT INTO records (collection, id, version, body) VALUES (%s, %s, %s, %s::json)"
-                        " ON CONFLICT (collection, id) DO UPDATE SET version = excluded.version, body = excluded.body",
-                        [(name, key, version, None if value is None else dumps(value).decode())
-                         for key, value in rows.items()])
+                connection.execute(
+                    "WITH written AS (INSERT INTO records (collection, id, version, body)"
+                    " SELECT %(name)s, key, %(version)s, body::json FROM unnest(%(keys)s::text[], %(bodies)s::text[]) AS r(key, body)"
+                    " ON CONFLICT (collection, id) DO UPDATE SET version = excluded.version, body = excluded.body)"
+                    " UPDATE storage_names SET version = %(version)s WHERE name = %(name)s",
+                    {"name": name, "version": version, "keys": list(rows),
+                     "bodies": [None if value is None else dumps(value).decode() for value in rows.values()]})
                 published[name] = Snapshot(version, before.value.changed(rows))
             else:
                 if name not in transaction.working:
@@ -455,11 +507,12 @@ class PostgresStorage:
                     done[name] = Changes()
                     continue
                 connection.execute(
-                    "INSERT INTO documents (name, body) VALUES (%s, %s::json)"
-                    " ON CONFLICT (name) DO UPDATE SET body = excluded.body", (name, dumps(value).decode()))
+                    "WITH written AS (INSERT INTO documents (name, body) VALUES (%(name)s, %(body)s::json)"
+                    " ON CONFLICT (name) DO UPDATE SET body = excluded.body)"
+                    " UPDATE storage_names SET version = %(version)s WHERE name = %(name)s",
+                    {"name": name, "version": version, "body": dumps(value).decode()})
                 changes = Changes(other=True)
                 published[name] = Snapshot(version, value)
-            connection.execute("UPDATE storage_names SET version = %s WHERE name = %s", (version, name))
             done[name] = changes
         return published
 
@@ -694,7 +747,7 @@ class PgEntries:
     def prune(self, moment):
         self.pruned_before = max(moment, self.pruned_before or moment)
 
-    def write(self, version):
+    def write(self):
         """Commit-time: prune, then the pending writes. True if any row changed."""
         changed = 0
         with self.connection.cursor() as cursor:
@@ -818,16 +871,16 @@ class PgEventLog:
     def append(self, make_event):
         def take(connection):
             self.storage._ensure_names(connection, [self.name], "log")
-            return connection.execute("SELECT version FROM storage_names WHERE name = %s FOR UPDATE",
-                                      (self.name,)).fetchone()[0]
+            return connection.execute(
+                "SELECT n.version, e.body::text FROM storage_names n"
+                " LEFT JOIN events e ON e.log = n.name AND e.id = n.version"
+                " WHERE n.name = %s FOR UPDATE OF n", (self.name,)).fetchone()
 
-        with self.storage._session(take) as (connection, last):
-            body = _scalar(connection.execute("SELECT body::text FROM events WHERE log = %s AND id = %s",
-                                              (self.name, last))) if last else None
+        with self.storage._session(take) as (connection, (last, body)):
             event = make_event(format_id(last + 1), loads(body).get("at") if body else None)
-            connection.execute("INSERT INTO events (log, id, body) VALUES (%s, %s, %s::json)",
-                               (self.name, last + 1, dumps(event).decode()))
-            connection.execute("UPDATE storage_names SET version = %s WHERE name = %s", (last + 1, self.name))
+            connection.execute("WITH written AS (INSERT INTO events (log, id, body) VALUES (%(log)s, %(id)s, %(body)s::json))"
+                               " UPDATE storage_names SET version = %(id)s WHERE name = %(log)s",
+                               {"log": self.name, "id": last + 1, "body": dumps(event).decode()})
         self.storage._known.add(self.name)
         return event
 

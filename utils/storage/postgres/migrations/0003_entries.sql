@@ -1,4 +1,4 @@
--- Prodsight on PostgreSQL, schema version 2: keyed entries (revoked tokens, login attempts) as rows.
+-- Prodsight on PostgreSQL, schema version 3: keyed entries (revoked tokens, login attempts) as rows.
 -- Until now each was one document row rewritten whole at every logout or failed login; now a write
 -- touches one row, and expired rows are deleted (index on expiry). ``position`` keeps the order of
 -- first insertion, as the file backend's JSON object does, so an export gives the same bytes.
@@ -25,3 +25,12 @@ INSERT INTO entries (name, key, expires, body)
       AND json_typeof(e.value) = 'object' AND json_typeof(e.value -> 'expires') = 'number';
 UPDATE storage_names SET kind = 'entries' WHERE name IN ('revoked_tokens', 'login_attempts');
 DELETE FROM documents WHERE name IN ('revoked_tokens', 'login_attempts');
+
+-- A commit that changes keyed entries announces its version too (migration 2's trigger), so a
+-- process's cache of looked-up entries learns of another server's revocation.
+DROP TRIGGER storage_names_notify ON storage_names;
+CREATE TRIGGER storage_names_notify
+    AFTER UPDATE OF version ON storage_names
+    FOR EACH ROW
+    WHEN (NEW.kind IN ('records', 'document', 'entries') AND NEW.version IS DISTINCT FROM OLD.version)
+    EXECUTE FUNCTION storage_names_notify();
